@@ -36,14 +36,15 @@ def repair_pid_file(pgdata: Path) -> list[int]:
     pid_file = pgdata / PID_FILE_NAME
     if not pid_file.exists():
         return []
+    text = pid_file.read_text()
     try:
-        pids = json.loads(pid_file.read_text() or "[]")
+        pids = json.loads(text)
     except ValueError:
         pids = []
     if not isinstance(pids, list):
         pids = []
     live = [pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]
-    if live != pids:
+    if text != json.dumps(live):
         pid_file.write_text(json.dumps(live))
     return live
 

@@ -1,0 +1,31 @@
+import pytest
+from django.conf import settings
+
+from frameworks.dataset.files import read_fixtures
+from frameworks.dataset.load import load_document
+
+FIXTURES = settings.BASE_DIR / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the real dataset.
+
+    Loading is idempotent, so a reused test database costs one comparison.
+    Tests run inside a transaction that is rolled back, so they may change
+    the data freely. Transactional (live-server) tests flush the tables and
+    load what they need themselves.
+    """
+    with django_db_blocker.unblock():
+        load_document(read_fixtures(FIXTURES))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static_files():
+    """Serve pages as production does: from collected, hashed static files.
+
+    A template that names a missing static file then fails here, not in production.
+    """
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)

@@ -1,0 +1,111 @@
+"""The walking skeleton: configuration, the embedded database, health and home pages."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import OperationalError
+
+from compare.embedded_db import repair_pid_file
+from tests.factories import make_category, make_claim, make_framework
+
+PRODUCTION_LIKE = {
+    "PATH": os.environ["PATH"],
+    "DATABASE_URL": "postgresql://compare@db.invalid/compare",
+    "DJANGO_DEBUG": "0",
+}
+
+
+def run_settings(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", "import compare.settings"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_settings_without_a_secret_key_refuse_to_start_with_one_line():
+    result = run_settings(PRODUCTION_LIKE)
+    assert result.returncode == 1
+    message = result.stderr.strip()
+    assert "DJANGO_SECRET_KEY" in message
+    assert "\n" not in message, "a one-line message, not a traceback"
+
+
+def test_production_settings_start_when_the_key_is_given():
+    result = run_settings({**PRODUCTION_LIKE, "DJANGO_SECRET_KEY": "x" * 60})
+    assert result.returncode == 0, result.stderr
+
+
+def test_embedded_database_socket_directory_is_in_host_so_dbshell_works():
+    if not settings.EMBEDDED_DATABASE:
+        pytest.skip("runs against DATABASE_URL, not the embedded server")
+    host = settings.DATABASES["default"]["HOST"]
+    assert host.startswith(str(settings.DATA_DIR))
+    assert "host" not in settings.DATABASES["default"].get("OPTIONS", {})
+
+
+def test_database_connections_persist_with_health_checks():
+    database = settings.DATABASES["default"]
+    assert database["CONN_MAX_AGE"] > 0
+    assert database["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.parametrize("content", ["", "not json", "{}"])
+def test_a_broken_pid_file_is_repaired(tmp_path, content):
+    (tmp_path / ".handle_pids.json").write_text(content)
+    assert repair_pid_file(tmp_path) == []
+    assert json.loads((tmp_path / ".handle_pids.json").read_text()) == []
+
+
+def test_dead_pids_are_dropped_and_live_ones_kept(tmp_path):
+    dead = 2**22 + 12345  # above the kernel's pid limit, so never alive
+    (tmp_path / ".handle_pids.json").write_text(json.dumps([os.getpid(), dead]))
+    assert repair_pid_file(tmp_path) == [os.getpid()]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_200_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_with_a_short_message_when_the_database_is_down(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("frameworks.views.connection.cursor", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content == b"database unavailable\n"
+
+
+@pytest.mark.django_db
+def test_home_lists_published_frameworks_under_their_categories(client):
+    category = make_category(slug="serverless", name="Serverless")
+    shown = make_framework(name="Cloudy")
+    hidden = make_framework(name="Secretive", status="draft")
+    for framework in (shown, hidden):
+        make_claim(framework, "category", category=category)
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    section = page[page.index("Serverless") :]
+    assert "Cloudy" in section
+    assert "Secretive" not in page
+
+
+@pytest.mark.django_db
+def test_admin_login_page_answers(client):
+    assert client.get("/admin/login/").status_code == 200
