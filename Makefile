@@ -25,6 +25,9 @@ dev: install ## runserver with DEBUG on, for development
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_dataset
 	DJANGO_DEBUG=1 exec $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Tests need no stable key: a throwaway one, unless DJANGO_SECRET_KEY is set.
+test lint: export DJANGO_SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')
+
 test: install lint check-deploy ## Install and run the whole suite
 	$(BIN)/pytest
 
