@@ -20,7 +20,7 @@ def on_exit(server) -> None:
     """
     if os.environ.get("DATABASE_URL"):
         return
-    from compare.embedded_db import stop_if_unused
+    from compare.database import stop_if_unused
 
     data_dir = Path(
         os.environ.get("COMPARE_DATA_DIR", Path(__file__).resolve().parent.parent / ".data")

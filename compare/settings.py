@@ -10,8 +10,9 @@ import secrets
 import sys
 from pathlib import Path
 
-import dj_database_url
 from django.utils.csp import CSP
+
+from compare.database import database_config, embedded_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("COMPARE_DATA_DIR", BASE_DIR / ".data"))
@@ -103,22 +104,12 @@ TEMPLATES = [
 
 # --- Database ----------------------------------------------------------------
 if EMBEDDED_DATABASE:
-    from compare.embedded_db import database_url
-
-    DATABASE_URL = database_url(DATA_DIR / "postgres")
-
+    DATABASE_URL = embedded_database_url(DATA_DIR / "postgres")
 DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "600")),
-        conn_health_checks=True,
+    "default": database_config(
+        DATABASE_URL, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "600"))
     )
 }
-# dj-database-url leaves a socket directory in OPTIONS["host"]; Django's
-# dbshell only reads HOST, so move it there.
-_socket_dir = DATABASES["default"].get("OPTIONS", {}).pop("host", None)
-if _socket_dir and not DATABASES["default"].get("HOST"):
-    DATABASES["default"]["HOST"] = _socket_dir
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

