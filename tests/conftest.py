@@ -11,13 +11,14 @@ FIXTURES = settings.BASE_DIR / "fixtures"
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the real dataset.
 
-    Loading is idempotent, so a reused test database costs one comparison.
+    Loading is idempotent, so a reused test database costs one comparison;
+    update and prune bring a reused one in line with edited fixture files.
     Tests run inside a transaction that is rolled back, so they may change
     the data freely. Transactional (live-server) tests flush the tables and
     load what they need themselves.
     """
     with django_db_blocker.unblock():
-        load_document(read_fixtures(FIXTURES))
+        load_document(read_fixtures(FIXTURES), update=True, prune=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,0 +1,205 @@
+"""The shipped dataset, its loader, export and lint (docs/data.md)."""
+
+import copy
+import json
+import py_compile
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from frameworks.dataset import DatasetError
+from frameworks.dataset.export import export_document
+from frameworks.dataset.files import read_fixtures
+from frameworks.dataset.lint import lint_document
+from frameworks.dataset.load import load_document
+from frameworks.models import Category, Claim, Feature, FeatureGroup, Framework, Source
+
+FIXTURES = settings.BASE_DIR / "fixtures"
+SAMPLES = sorted((FIXTURES / "samples").glob("*.py"))
+MAJOR_FRAMEWORKS = [
+    "aiohttp", "bottle", "cherrypy", "django", "falcon", "fastapi", "flask", "japronto",
+    "masonite", "pyramid", "sanic", "starlette", "tornado", "turbogears", "twisted", "web2py",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def files_document():
+    return read_fixtures(FIXTURES)
+
+
+def problems_in(document) -> list[str]:
+    return [str(problem) for problem in lint_document(document, settings.SOURCES_DIR)]
+
+
+def django_entry(document) -> dict:
+    return next(f for f in document["frameworks"] if f["slug"] == "django")
+
+
+# --- The shipped data ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_shipped_dataset_is_big_enough():
+    assert Framework.objects.count() >= 25
+    assert Feature.objects.count() >= 40
+    assert Source.objects.filter(archive_file__gt="").count() == 5
+    assert Claim.objects.count() >= 300
+
+
+@pytest.mark.django_db
+def test_the_data_lint_passes_on_the_loaded_dataset():
+    output = StringIO()
+    call_command("lint_dataset", stdout=output)
+    assert "No problems" in output.getvalue()
+
+
+def test_the_data_lint_passes_on_the_fixture_files(files_document):
+    assert problems_in(files_document) == []
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[path.stem for path in SAMPLES])
+def test_every_hello_world_sample_compiles(sample, tmp_path):
+    py_compile.compile(str(sample), cfile=str(tmp_path / "sample.pyc"), doraise=True)
+
+
+@pytest.mark.parametrize("slug", MAJOR_FRAMEWORKS)
+def test_every_major_framework_has_a_hello_world_sample(slug):
+    assert (FIXTURES / "samples" / f"{slug}.py").is_file()
+
+
+def test_every_framework_file_is_named_after_its_slug_and_has_a_category(files_document):
+    for framework in files_document["frameworks"]:
+        assert any(item["claims"] for item in framework["categories"]), framework["slug"]
+
+
+# --- Loading ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_loading_twice_changes_nothing_and_says_so():
+    output = StringIO()
+    call_command("load_dataset", stdout=output)
+    assert "Nothing to change" in output.getvalue()
+    assert "created" not in output.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_loader_keeps_edits_made_in_the_admin_unless_told_to_update(files_document):
+    Framework.objects.filter(slug="django").update(summary="Edited by an editor.")
+
+    report = load_document(files_document)
+    assert report.counts["Framework"]["differs"] == 1
+    assert Framework.objects.get(slug="django").summary == "Edited by an editor."
+
+    load_document(files_document, update=True)
+    assert Framework.objects.get(slug="django").summary == django_entry(files_document)["summary"]
+
+
+@pytest.mark.django_db
+def test_a_bad_entry_loads_nothing(files_document):
+    document = copy.deepcopy(files_document)
+    document["frameworks"].append(
+        {
+            "slug": "newcomer",
+            "name": "Newcomer",
+            "summary": "A framework with a claim about a feature that does not exist.",
+            "features": [{"feature": "teleportation", "claims": [{"source": "earthly-2024"}]}],
+        }
+    )
+    with pytest.raises(DatasetError, match="unknown feature 'teleportation'"):
+        load_document(document)
+    assert not Framework.objects.filter(slug="newcomer").exists()
+
+
+@pytest.mark.django_db
+def test_the_export_loads_back_without_loss():
+    exported = export_document()
+    for model in (Claim, Framework, Feature, FeatureGroup, Category):
+        model.objects.all().delete()
+    Source.objects.all().delete()
+
+    load_document(json.loads(json.dumps(exported)))
+
+    assert export_document() == exported
+
+
+@pytest.mark.django_db
+def test_export_dataset_prints_one_json_document_with_published_values_and_claims():
+    output = StringIO()
+    call_command("export_dataset", stdout=output)
+    document = json.loads(output.getvalue())
+    django = django_entry(document)
+    orm = next(f for f in django["features"] if f["feature"] == "orm")
+    assert (orm["status"], orm["how"]) == ("yes", "built_in")
+    assert orm["claims"][0]["excerpt"]
+    assert orm["claims"][0]["source"]
+    assert django["first_release"]["disputed"] is True
+
+
+# --- The lint catches what it should ----------------------------------------------------
+
+
+def test_lint_reports_an_excerpt_that_is_not_in_its_source(files_document):
+    document = copy.deepcopy(files_document)
+    django_entry(document)["features"][0]["claims"][0]["excerpt"] = "Django ships a time machine."
+    assert any("excerpt not found in the source" in p for p in problems_in(document))
+
+
+def test_lint_reports_an_excerpt_over_200_characters(files_document):
+    document = copy.deepcopy(files_document)
+    django_entry(document)["features"][0]["claims"][0]["excerpt"] = "word " * 50
+    assert any("at most 200" in p for p in problems_in(document))
+
+
+def test_lint_accepts_an_excerpt_whose_whitespace_differs(files_document):
+    document = copy.deepcopy(files_document)
+    claim = django_entry(document)["features"][0]["claims"][0]
+    claim["excerpt"] = claim["excerpt"].replace(" ", "\n  ", 2)
+    assert problems_in(document) == []
+
+
+def test_lint_reports_partial_without_a_note(files_document):
+    document = copy.deepcopy(files_document)
+    claim = django_entry(document)["features"][0]["claims"][0]
+    claim["status"], claim["note"] = "partial", ""
+    assert any("partial without a note" in p for p in problems_in(document))
+
+
+def test_lint_reports_a_figure_without_an_as_of_date(files_document):
+    document = copy.deepcopy(files_document)
+    del django_entry(document)["figures"][0]["claims"][0]["as_of"]
+    assert any("figure without an as-of date" in p for p in problems_in(document))
+
+
+def test_lint_reports_a_feature_without_a_definition(files_document):
+    document = copy.deepcopy(files_document)
+    document["feature_groups"][0]["features"][0]["definition"] = " "
+    assert any("has no definition" in p for p in problems_in(document))
+
+
+def test_lint_reports_a_framework_without_a_category_claim(files_document):
+    document = copy.deepcopy(files_document)
+    django_entry(document)["categories"] = []
+    assert any("has no category claim" in p for p in problems_in(document))
+
+
+def test_lint_reports_a_published_value_with_no_claim_behind_it(files_document):
+    document = copy.deepcopy(files_document)
+    django_entry(document)["features"].append({"feature": "graphql", "status": "yes", "claims": []})
+    assert any("published value with no claim behind it" in p for p in problems_in(document))
+
+
+def test_lint_reports_a_summary_copied_from_a_source(files_document):
+    document = copy.deepcopy(files_document)
+    django_entry(document)["summary"] = (
+        "Django has been around for more than a decade and it is mature, comprehensive."
+    )
+    assert any("copies the source word for word" in p for p in problems_in(document))
+
+
+def test_lint_reports_a_sample_that_does_not_compile(files_document):
+    document = copy.deepcopy(files_document)
+    django_entry(document)["hello_world"] = "def broken(:\n"
+    assert any("does not compile" in p for p in problems_in(document))
