@@ -1,4 +1,5 @@
--- The published value of every subject, derived from claims (docs/data.md explains it in prose).
+-- The published value of every subject, derived from its claims.
+-- docs/data.md explains the rule in prose; this is the one implementation.
 --
 -- A subject is one framework and one of: a feature, a category, a figure's
 -- metric, its first-release year, whether it is actively developed.
@@ -18,58 +19,16 @@
 --    membership is disputed when some source that classifies the framework
 --    does not put it there.
 --
+-- Written so that a filter on framework_id or feature_id reaches the index on
+-- frameworks_claim (no shared CTEs, every join carries framework_id): pages
+-- look up verdicts per framework, and must not aggregate every claim each time.
+--
 -- Migrations create the view from this file, so it must not change once a
 -- migration uses it: write verdict_view_v2.sql and a migration that replaces
 -- the view instead.
 CREATE VIEW frameworks_verdict AS
-WITH subject_claim AS (
-    SELECT
-        c.id, c.framework_id, c.source_id, c.kind, c.feature_id, c.category_id, c.metric,
-        c.status, c.how, c.package, c.note, c.year, c.value, c.as_of,
-        c.preferred, c.preferred_note,
-        concat_ws(':', c.framework_id, c.kind, c.feature_id, c.category_id, nullif(c.metric, '')) AS key
-    FROM frameworks_claim AS c
-    WHERE c.kind IN ('feature', 'maintenance', 'figure', 'first_release', 'category')
-),
-newest_figure AS (
-    SELECT key, max(as_of) AS as_of
-    FROM subject_claim
-    WHERE kind = 'figure'
-    GROUP BY key
-),
-current_claim AS (
-    SELECT sc.*
-    FROM subject_claim AS sc
-    LEFT JOIN newest_figure AS nf ON nf.key = sc.key
-    WHERE sc.kind <> 'figure' OR sc.as_of = nf.as_of
-),
-classifying_sources AS (
-    SELECT framework_id, count(DISTINCT source_id) AS sources
-    FROM frameworks_claim
-    WHERE kind = 'category'
-    GROUP BY framework_id
-),
-grouped AS (
-    SELECT
-        key, framework_id, kind, feature_id, category_id, metric,
-        count(DISTINCT source_id) AS sources,
-        count(DISTINCT status) FILTER (WHERE status IN ('yes', 'partial', 'no')) AS statuses,
-        min(status) FILTER (WHERE status IN ('yes', 'partial', 'no')) AS agreed_status,
-        count(DISTINCT how) FILTER (WHERE status IN ('yes', 'partial') AND how <> '') AS hows,
-        min(how) FILTER (WHERE status IN ('yes', 'partial') AND how <> '') AS agreed_how,
-        string_agg(DISTINCT package, ', ' ORDER BY package)
-            FILTER (WHERE status IN ('yes', 'partial') AND package <> '') AS packages,
-        string_agg(DISTINCT note, ' ' ORDER BY note) FILTER (WHERE status = 'partial') AS partial_notes,
-        count(DISTINCT year) AS years,
-        min(year) AS earliest_year,
-        count(DISTINCT value) AS figure_values,
-        max(value) AS largest_value,
-        max(as_of) AS as_of
-    FROM current_claim
-    GROUP BY key, framework_id, kind, feature_id, category_id, metric
-)
 SELECT
-    g.key,
+    concat_ws(':', g.framework_id, g.kind, g.feature_id, g.category_id, nullif(g.metric, '')) AS key,
     g.framework_id,
     g.kind,
     g.feature_id,
@@ -101,11 +60,44 @@ SELECT
         WHEN g.kind IN ('feature', 'maintenance') THEN g.statuses > 1 OR g.hows > 1
         WHEN g.kind = 'figure' THEN g.figure_values > 1
         WHEN g.kind = 'first_release' THEN g.years > 1
-        WHEN g.kind = 'category' THEN g.sources < cs.sources
+        WHEN g.kind = 'category' THEN g.sources < (
+            SELECT count(DISTINCT s.source_id)
+            FROM frameworks_claim AS s
+            WHERE s.framework_id = g.framework_id AND s.kind = 'category'
+        )
         ELSE false
     END AS disputed,
     p.id IS NOT NULL AS resolved,
     coalesce(p.preferred_note, '') AS resolution_note
-FROM grouped AS g
-LEFT JOIN subject_claim AS p ON p.key = g.key AND p.preferred
-LEFT JOIN classifying_sources AS cs ON cs.framework_id = g.framework_id;
+FROM (
+    SELECT
+        c.framework_id, c.kind, c.feature_id, c.category_id, c.metric,
+        count(DISTINCT c.source_id) AS sources,
+        count(DISTINCT c.status) FILTER (WHERE c.status IN ('yes', 'partial', 'no')) AS statuses,
+        min(c.status) FILTER (WHERE c.status IN ('yes', 'partial', 'no')) AS agreed_status,
+        count(DISTINCT c.how) FILTER (WHERE c.status IN ('yes', 'partial') AND c.how <> '') AS hows,
+        min(c.how) FILTER (WHERE c.status IN ('yes', 'partial') AND c.how <> '') AS agreed_how,
+        string_agg(DISTINCT c.package, ', ' ORDER BY c.package)
+            FILTER (WHERE c.status IN ('yes', 'partial') AND c.package <> '') AS packages,
+        string_agg(DISTINCT c.note, ' ' ORDER BY c.note) FILTER (WHERE c.status = 'partial') AS partial_notes,
+        count(DISTINCT c.year) AS years,
+        min(c.year) AS earliest_year,
+        count(DISTINCT c.value) AS figure_values,
+        max(c.value) AS largest_value,
+        max(c.as_of) AS as_of
+    FROM frameworks_claim AS c
+    WHERE c.kind IN ('feature', 'maintenance', 'figure', 'first_release', 'category')
+        -- A figure counts only on its newest as-of date.
+        AND (c.kind <> 'figure' OR c.as_of = (
+            SELECT max(n.as_of)
+            FROM frameworks_claim AS n
+            WHERE n.framework_id = c.framework_id AND n.kind = 'figure' AND n.metric = c.metric
+        ))
+    GROUP BY c.framework_id, c.kind, c.feature_id, c.category_id, c.metric
+) AS g
+LEFT JOIN frameworks_claim AS p
+    ON p.preferred
+    AND p.framework_id = g.framework_id
+    AND p.kind = g.kind
+    AND p.feature_id IS NOT DISTINCT FROM g.feature_id
+    AND p.metric = g.metric;
