@@ -171,3 +171,9 @@ def test_the_real_data_records_the_known_disagreements():
     assert django_release.year == 2005
     django_async = Verdict.objects.get(framework__slug="django", feature__slug="async-handlers")
     assert django_async.status == "disputed"
+
+
+def test_a_package_named_by_several_claims_is_listed_once(framework, feature):
+    support(framework, feature, "yes", how="third_party", package="Chameleon, Jinja2, Mako")
+    support(framework, feature, "yes", how="third_party", package="Chameleon")
+    assert cell(framework, feature).detail == "Chameleon, Jinja2, Mako"

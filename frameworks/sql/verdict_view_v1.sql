@@ -77,8 +77,8 @@ FROM (
         min(c.status) FILTER (WHERE c.status IN ('yes', 'partial', 'no')) AS agreed_status,
         count(DISTINCT c.how) FILTER (WHERE c.status IN ('yes', 'partial') AND c.how <> '') AS hows,
         min(c.how) FILTER (WHERE c.status IN ('yes', 'partial') AND c.how <> '') AS agreed_how,
-        string_agg(DISTINCT c.package, ', ' ORDER BY c.package)
-            FILTER (WHERE c.status IN ('yes', 'partial') AND c.package <> '') AS packages,
+        string_agg(DISTINCT named.package, ', ' ORDER BY named.package)
+            FILTER (WHERE c.status IN ('yes', 'partial')) AS packages,
         string_agg(DISTINCT c.note, ' ' ORDER BY c.note) FILTER (WHERE c.status = 'partial') AS partial_notes,
         count(DISTINCT c.year) AS years,
         min(c.year) AS earliest_year,
@@ -86,6 +86,10 @@ FROM (
         max(c.value) AS largest_value,
         max(c.as_of) AS as_of
     FROM frameworks_claim AS c
+    -- A claim may name several packages ("Chameleon, Jinja2, Mako"): list each
+    -- once. The extra rows this join makes change no other aggregate, as they
+    -- are all DISTINCT or min/max.
+    LEFT JOIN LATERAL unnest(string_to_array(nullif(c.package, ''), ', ')) AS named(package) ON true
     WHERE c.kind IN ('feature', 'maintenance', 'figure', 'first_release', 'category')
         -- A figure counts only on its newest as-of date.
         AND (c.kind <> 'figure' OR c.as_of = (

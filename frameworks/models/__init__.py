@@ -1,0 +1,56 @@
+"""The data model: sources, frameworks, features, and claims linking them.
+
+A claim is one source saying one thing about one framework, with a short
+verbatim excerpt. Nothing on the public site is typed in as a value: every
+published value (a "verdict") is derived from claims by the database view in
+``frameworks/sql/`` (the newest ``verdict_view_v*.sql``), explained in
+``docs/data.md``.
+"""
+
+from frameworks.models.catalogue import (
+    Category,
+    Feature,
+    FeatureGroup,
+    Framework,
+    SluggedModel,
+    Source,
+    format_partial_date,
+)
+from frameworks.models.claims import Claim, Verdict, format_figure
+from frameworks.models.vocabulary import (
+    EXCERPT_MAX_LENGTH,
+    RESOLVABLE_KINDS,
+    AdviceKind,
+    ClaimKind,
+    DatePrecision,
+    How,
+    Metric,
+    PublicationStatus,
+    SourceKind,
+    SupportStatus,
+    VerdictStatus,
+)
+
+__all__ = [
+    "EXCERPT_MAX_LENGTH",
+    "RESOLVABLE_KINDS",
+    "AdviceKind",
+    "Category",
+    "Claim",
+    "ClaimKind",
+    "DatePrecision",
+    "Feature",
+    "FeatureGroup",
+    "Framework",
+    "How",
+    "Metric",
+    "PublicationStatus",
+    "SluggedModel",
+    "Source",
+    "SourceKind",
+    "SupportStatus",
+    "Verdict",
+    "VerdictStatus",
+    "format_figure",
+    "format_partial_date",
+]

@@ -1,0 +1,199 @@
+"""Sources, categories, features and frameworks: what claims are about and by."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from frameworks.models.vocabulary import DatePrecision, PublicationStatus, SourceKind
+
+# --- Natural keys --------------------------------------------------------------
+
+
+class SlugQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug: str):
+        return self.get(slug=slug)
+
+
+# Model.natural_key() is looked up on the manager by serializers and fixtures.
+SlugManager = models.Manager.from_queryset(SlugQuerySet)
+
+
+class SluggedModel(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+# --- Sources -------------------------------------------------------------------
+
+
+class Source(SluggedModel):
+    title = models.CharField(max_length=300)
+    author = models.CharField(max_length=200, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="As stated. With a precision of year or month, only those parts count.",
+    )
+    date_precision = models.CharField(
+        max_length=10, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN
+    )
+    url = models.URLField(
+        "address", max_length=500, blank=True, help_text="Only where the text gives one."
+    )
+    archive_file = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="File name of the archived text in the sources folder, if we hold one.",
+    )
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.ARTICLE)
+    summary = models.TextField(blank=True, help_text="What this source is, in our own words.")
+    cites = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="cited_by",
+        help_text="Sources this one cites.",
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["-date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                name="source_date_matches_precision",
+                condition=Q(date__isnull=True, date_precision=DatePrecision.UNKNOWN)
+                | (Q(date__isnull=False) & ~Q(date_precision=DatePrecision.UNKNOWN)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("frameworks:source_detail", args=[self.slug])
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.date, self.date_precision)
+
+
+def format_partial_date(date, precision: str) -> str:
+    if date is None or precision == DatePrecision.UNKNOWN:
+        return "undated"
+    if precision == DatePrecision.YEAR:
+        return f"{date:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{date:%B %Y}"
+    return f"{date.day} {date:%B %Y}"
+
+
+# --- Taxonomy ------------------------------------------------------------------
+
+
+class CategoryQuerySet(SlugQuerySet):
+    def with_published_frameworks(self) -> CategoryQuerySet:
+        """Each category with ``memberships``: its published frameworks' verdicts, by name."""
+        from frameworks.models.claims import Verdict
+
+        memberships = (
+            Verdict.objects.filter(framework__status=PublicationStatus.PUBLISHED)
+            .select_related("framework")
+            .order_by(Lower("framework__name"))
+        )
+        return self.prefetch_related(
+            models.Prefetch("verdicts", queryset=memberships, to_attr="memberships")
+        )
+
+
+class Category(SluggedModel):
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = models.Manager.from_queryset(CategoryQuerySet)()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("frameworks:category_detail", args=[self.slug])
+
+
+class FeatureGroup(SluggedModel):
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Feature(SluggedModel):
+    name = models.CharField(max_length=100, unique=True)
+    group = models.ForeignKey(FeatureGroup, on_delete=models.PROTECT, related_name="features")
+    definition = models.TextField(help_text="One sentence: what counts as supported.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order within its group.")
+    status = models.CharField(
+        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["group__position", "position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("frameworks:feature_detail", args=[self.slug])
+
+
+# --- Frameworks ----------------------------------------------------------------
+
+
+class Framework(SluggedModel):
+    name = models.CharField(max_length=100, unique=True)
+    summary = models.TextField(help_text="In our own words; never copied from a source.")
+    homepage = models.URLField(max_length=300, blank=True)
+    repository = models.URLField(max_length=300, blank=True)
+    licence = models.CharField(max_length=100, blank=True)
+    hello_world = models.TextField(
+        "hello-world sample", blank=True, help_text="A minimal app, written fresh; must compile."
+    )
+    status = models.CharField(
+        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    last_verified = models.DateField(null=True, blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = [Lower("name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("frameworks:framework_detail", args=[self.slug])
+
+

@@ -1,0 +1,99 @@
+"""Closed vocabularies: every status, kind and unit the data may use."""
+
+from django.db import models
+
+EXCERPT_MAX_LENGTH = 200
+
+
+# --- Closed vocabularies -----------------------------------------------------
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class SourceKind(models.TextChoices):
+    ARTICLE = "article", "Article"
+    SURVEY = "survey", "Survey"
+    BENCHMARK = "benchmark", "Benchmark"
+    DOCUMENTATION = "documentation", "Documentation"
+
+
+class SupportStatus(models.TextChoices):
+    """What one source says about one feature of one framework."""
+
+    YES = "yes", "Supported"
+    PARTIAL = "partial", "Partial"
+    NO = "no", "Not supported"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class VerdictStatus(models.TextChoices):
+    """The published value: a claim status, or 'disputed' when sources disagree."""
+
+    YES = "yes", "Supported"
+    PARTIAL = "partial", "Partial"
+    NO = "no", "Not supported"
+    UNKNOWN = "unknown", "Unknown"
+    DISPUTED = "disputed", "Sources disagree"
+
+
+class How(models.TextChoices):
+    BUILT_IN = "built_in", "Built in"
+    OFFICIAL_EXTENSION = "official_extension", "Official extension"
+    THIRD_PARTY = "third_party", "Third-party package"
+
+
+class ClaimKind(models.TextChoices):
+    FEATURE = "feature", "Feature support"
+    CATEGORY = "category", "Category"
+    FIGURE = "figure", "Figure"
+    FIRST_RELEASE = "first_release", "First release"
+    MAINTENANCE = "maintenance", "Actively developed"
+    BUILT_ON = "built_on", "Built on"
+    ADVICE = "advice", "Advice"
+
+
+class Metric(models.TextChoices):
+    GITHUB_STARS = "github_stars", "GitHub stars"
+    STACKOVERFLOW_QUESTIONS = "stackoverflow_questions", "Stack Overflow questions"
+    MARKET_SHARE = "market_share", "Market share"
+    DEVELOPER_USAGE = "developer_usage", "Python developers using it"
+    WOULD_USE_AGAIN = "would_use_again", "Users who want to keep using it"
+    REQUESTS_PER_SECOND = "requests_per_second", "Requests per second"
+    SPEEDUP = "speedup", "Speed-up"
+
+    @classmethod
+    def unit(cls, metric: str) -> str:
+        return {
+            cls.MARKET_SHARE: "%",
+            cls.DEVELOPER_USAGE: "%",
+            cls.WOULD_USE_AGAIN: "%",
+            cls.SPEEDUP: "×",
+        }.get(metric, "")
+
+
+class AdviceKind(models.TextChoices):
+    CONSIDER_IF = "consider_if", "Consider it if"
+    THINK_TWICE_IF = "think_twice_if", "Think twice if"
+    BEST_SUITED_FOR = "best_suited_for", "Best suited for"
+    BOTTOM_LINE = "bottom_line", "Bottom line"
+
+
+# Claim kinds whose verdict an editor may settle by preferring one claim.
+RESOLVABLE_KINDS = (
+    ClaimKind.FEATURE,
+    ClaimKind.FIGURE,
+    ClaimKind.FIRST_RELEASE,
+    ClaimKind.MAINTENANCE,
+)
+
+
