@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
-from frameworks.models.vocabulary import DatePrecision, PublicationStatus, SourceKind
+from frameworks.models.vocabulary import DatePrecision, Metric, PublicationStatus, SourceKind
 
 # --- Natural keys --------------------------------------------------------------
 
@@ -100,27 +101,12 @@ def format_partial_date(date, precision: str) -> str:
 # --- Taxonomy ------------------------------------------------------------------
 
 
-class CategoryQuerySet(SlugQuerySet):
-    def with_published_frameworks(self) -> CategoryQuerySet:
-        """Each category with ``memberships``: its published frameworks' verdicts, by name."""
-        from frameworks.models.claims import Verdict
-
-        memberships = (
-            Verdict.objects.filter(framework__status=PublicationStatus.PUBLISHED)
-            .select_related("framework")
-            .order_by(Lower("framework__name"))
-        )
-        return self.prefetch_related(
-            models.Prefetch("verdicts", queryset=memberships, to_attr="memberships")
-        )
-
-
 class Category(SluggedModel):
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = models.Manager.from_queryset(CategoryQuerySet)()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -147,6 +133,18 @@ class FeatureGroup(SluggedModel):
         return self.name
 
 
+class FeatureQuerySet(SlugQuerySet):
+    def published(self) -> FeatureQuerySet:
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def visible_to(self, user) -> FeatureQuerySet:
+        """Staff preview drafts; everyone else sees what is published."""
+        return self if user.is_staff else self.published()
+
+    def in_display_order(self) -> FeatureQuerySet:
+        return self.select_related("group").order_by("group__position", "position", "name")
+
+
 class Feature(SluggedModel):
     name = models.CharField(max_length=100, unique=True)
     group = models.ForeignKey(FeatureGroup, on_delete=models.PROTECT, related_name="features")
@@ -156,7 +154,7 @@ class Feature(SluggedModel):
         max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
     )
 
-    objects = SlugManager()
+    objects = models.Manager.from_queryset(FeatureQuerySet)()
 
     class Meta:
         ordering = ["group__position", "position", "name"]
@@ -169,6 +167,51 @@ class Feature(SluggedModel):
 
 
 # --- Frameworks ----------------------------------------------------------------
+
+
+class FrameworkQuerySet(SlugQuerySet):
+    def published(self) -> FrameworkQuerySet:
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def visible_to(self, user) -> FrameworkQuerySet:
+        """Staff preview drafts; everyone else sees what is published."""
+        return self if user.is_staff else self.published()
+
+    def search(self, text: str) -> FrameworkQuerySet:
+        """PostgreSQL full-text search over name and summary, best match first."""
+        vector = SearchVector("name", weight="A", config="english") + SearchVector(
+            "summary", weight="B", config="english"
+        )
+        query = SearchQuery(text, search_type="websearch", config="english")
+        # Filter on the match itself: non-matches still get a tiny rank.
+        return self.annotate(search=vector, relevance=SearchRank(vector, query)).filter(
+            search=query
+        )
+
+    def with_facts(self, *, extensions: bool = False) -> FrameworkQuerySet:
+        """Annotate the published facts the table shows and sorts by.
+
+        ``first_release`` (earliest year when disputed), ``github_stars``,
+        ``active`` (the maintenance verdict), ``supported_features`` (published
+        features supported; built in only unless ``extensions``).
+        """
+        from frameworks.models.claims import Verdict
+
+        return self.annotate(
+            first_release=Subquery(Verdict.objects.first_release_of(OuterRef("pk"))),
+            github_stars=Subquery(Verdict.objects.figure_of(OuterRef("pk"), Metric.GITHUB_STARS)),
+            active=Subquery(Verdict.objects.maintenance_of(OuterRef("pk"))),
+            supported_features=Coalesce(
+                Subquery(
+                    Verdict.objects.supported(extensions=extensions)
+                    .filter(framework=OuterRef("pk"))
+                    .values("framework")
+                    .annotate(count=Count("pk"))
+                    .values("count")
+                ),
+                0,
+            ),
+        )
 
 
 class Framework(SluggedModel):
@@ -185,7 +228,7 @@ class Framework(SluggedModel):
     )
     last_verified = models.DateField(null=True, blank=True)
 
-    objects = SlugManager()
+    objects = models.Manager.from_queryset(FrameworkQuerySet)()
 
     class Meta:
         ordering = [Lower("name")]
@@ -195,5 +238,3 @@ class Framework(SluggedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("frameworks:framework_detail", args=[self.slug])
-
-

@@ -21,6 +21,7 @@ from frameworks.models.vocabulary import (
     DatePrecision,
     How,
     Metric,
+    PublicationStatus,
     SupportStatus,
     VerdictStatus,
 )
@@ -333,6 +334,31 @@ def format_figure(value, value_max, metric: str) -> str:
 # --- Published values ------------------------------------------------------------
 
 
+class VerdictQuerySet(models.QuerySet):
+    def features(self) -> VerdictQuerySet:
+        """Feature cells of published features."""
+        return self.filter(kind=ClaimKind.FEATURE, feature__status=PublicationStatus.PUBLISHED)
+
+    def supported(self, *, extensions: bool = False) -> VerdictQuerySet:
+        """Cells that say "supported": built in, or by any means with ``extensions``."""
+        cells = self.features().filter(status=VerdictStatus.YES)
+        return cells if extensions else cells.filter(how=How.BUILT_IN)
+
+    def memberships(self) -> VerdictQuerySet:
+        return self.filter(kind=ClaimKind.CATEGORY)
+
+    def first_release_of(self, framework) -> VerdictQuerySet:
+        return self.filter(framework=framework, kind=ClaimKind.FIRST_RELEASE).values("year")[:1]
+
+    def figure_of(self, framework, metric: str) -> VerdictQuerySet:
+        return self.filter(framework=framework, kind=ClaimKind.FIGURE, metric=metric).values(
+            "value"
+        )[:1]
+
+    def maintenance_of(self, framework) -> VerdictQuerySet:
+        return self.filter(framework=framework, kind=ClaimKind.MAINTENANCE).values("status")[:1]
+
+
 class Verdict(models.Model):
     """A published value, derived from claims by a database view.
 
@@ -373,9 +399,23 @@ class Verdict(models.Model):
     resolved = models.BooleanField()
     resolution_note = models.TextField()
 
+    objects = VerdictQuerySet.as_manager()
+
     class Meta:
         managed = False
         db_table = "frameworks_verdict"
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def value_display(self) -> str:
+        match self.kind:
+            case ClaimKind.FIGURE:
+                text = format_figure(self.value, None, self.metric)
+                return f"{text} (as of {self.as_of:%Y})" if self.as_of else text
+            case ClaimKind.FIRST_RELEASE:
+                return str(self.year)
+            case ClaimKind.MAINTENANCE | ClaimKind.FEATURE:
+                return VerdictStatus(self.status).label if self.status else ""
+        return ""

@@ -95,5 +95,3 @@ RESOLVABLE_KINDS = (
     ClaimKind.FIRST_RELEASE,
     ClaimKind.MAINTENANCE,
 )
-
-

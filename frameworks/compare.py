@@ -1,0 +1,191 @@
+"""Side-by-side comparison of two to six frameworks, in four queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models.functions import Lower
+
+from frameworks.models import (
+    Category,
+    Claim,
+    ClaimKind,
+    Feature,
+    FeatureGroup,
+    Framework,
+    Metric,
+    PublicationStatus,
+    Verdict,
+)
+from frameworks.table import UNKNOWN, Cell
+
+MIN_FRAMEWORKS, MAX_FRAMEWORKS = 2, 6
+
+
+class CompareForm(forms.Form):
+    f = forms.MultipleChoiceField(
+        label="Frameworks",
+        error_messages={
+            "required": f"Pick {MIN_FRAMEWORKS} to {MAX_FRAMEWORKS} frameworks to compare.",
+            "invalid_choice": "There is no published framework called “%(value)s”.",
+        },
+    )
+    diff = forms.BooleanField(required=False, label="Only differences")
+    # On phones two columns show at a time: the first framework and this one.
+    with_ = forms.CharField(required=False)
+
+    def __init__(self, data, *, frameworks: list[Framework]):
+        data = data.copy()
+        if "with" in data:
+            data["with_"] = data["with"]
+        super().__init__(data)
+        self.fields["f"].choices = [(framework.slug, framework.name) for framework in frameworks]
+
+    def clean_f(self) -> list[str]:
+        slugs = list(dict.fromkeys(self.cleaned_data["f"]))  # keep order, drop repeats
+        if not MIN_FRAMEWORKS <= len(slugs) <= MAX_FRAMEWORKS:
+            raise forms.ValidationError(
+                f"Compare {MIN_FRAMEWORKS} to {MAX_FRAMEWORKS} frameworks; you picked {len(slugs)}."
+            )
+        return slugs
+
+    def clean(self):
+        cleaned = super().clean()
+        slugs = cleaned.get("f") or []
+        if slugs and cleaned.get("with_") not in slugs[1:]:
+            cleaned["with_"] = slugs[1]
+        return cleaned
+
+
+@dataclass
+class CompareCell:
+    cell: Cell
+    claims: list[Claim]
+
+
+@dataclass
+class CompareRow:
+    feature: Feature
+    cells: list[CompareCell]
+
+    @property
+    def differs(self) -> bool:
+        return len({(c.cell.status, c.cell.how) for c in self.cells}) > 1
+
+
+@dataclass
+class FactCell:
+    verdict: Verdict | None
+    claims: list[Claim]
+
+    @property
+    def text(self) -> str:
+        """The published value in words; every claimed value when disputed."""
+        if not self.claims or self.verdict is None:
+            return ""
+        if self.verdict.disputed:
+            values = dict.fromkeys(claim.value_display for claim in self.claims)
+            return " or ".join(values)
+        return self.verdict.value_display
+
+
+@dataclass
+class FactRow:
+    label: str
+    cells: list[FactCell]
+
+
+@dataclass
+class Comparison:
+    frameworks: list[Framework]
+    focus: str
+    only_differences: bool
+    memberships: list[list[tuple[Category, bool]]]
+    facts: list[FactRow]
+    groups: list[tuple[FeatureGroup, list[CompareRow]]]
+
+    @property
+    def slugs(self) -> list[str]:
+        return [framework.slug for framework in self.frameworks]
+
+    @property
+    def focus_position(self) -> int:
+        """1-based position of the framework shown beside the first on phones."""
+        return self.slugs.index(self.focus) + 1
+
+    @property
+    def difference_count(self) -> int:
+        return sum(1 for _, rows in self.groups for row in rows if row.differs)
+
+
+def published_frameworks() -> list[Framework]:
+    return list(Framework.objects.published().order_by(Lower("name")))
+
+
+def build_comparison(form: CompareForm, frameworks: list[Framework]) -> Comparison:
+    """``form`` must be valid; ``frameworks`` are the published ones it chose from."""
+    by_slug = {framework.slug: framework for framework in frameworks}
+    chosen = [by_slug[slug] for slug in form.cleaned_data["f"]]
+    ids = [framework.id for framework in chosen]
+
+    verdicts = Verdict.objects.filter(framework_id__in=ids).select_related("category")
+    claims = (
+        Claim.objects.filter(framework_id__in=ids)
+        .exclude(kind=ClaimKind.ADVICE)
+        .exclude(feature__status=PublicationStatus.DRAFT)
+        .select_related("source", "via")
+        .order_by("source__date", "id")
+    )
+    features = list(Feature.objects.published().in_display_order())
+
+    verdict_of: dict[tuple, Verdict] = {}
+    memberships: dict[int, list[tuple[Category, bool]]] = defaultdict(list)
+    for verdict in verdicts:
+        if verdict.kind == ClaimKind.CATEGORY:
+            memberships[verdict.framework_id].append((verdict.category, verdict.disputed))
+        subject = verdict.feature_id or verdict.category_id or verdict.metric or verdict.kind
+        verdict_of[(verdict.framework_id, verdict.kind, subject)] = verdict
+    claims_of: dict[tuple, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        subject = claim.feature_id or claim.category_id or claim.metric or claim.kind
+        claims_of[(claim.framework_id, claim.kind, subject)].append(claim)
+
+    def fact(kind: str, subject: str) -> list[FactCell]:
+        return [
+            FactCell(verdict_of.get((i, kind, subject)), claims_of[(i, kind, subject)]) for i in ids
+        ]
+
+    facts = [FactRow("First release", fact(ClaimKind.FIRST_RELEASE, ClaimKind.FIRST_RELEASE))]
+    facts.append(FactRow("Actively developed", fact(ClaimKind.MAINTENANCE, ClaimKind.MAINTENANCE)))
+    for metric in Metric.values:
+        row = FactRow(Metric(metric).label, fact(ClaimKind.FIGURE, metric))
+        if any(cell.claims for cell in row.cells):
+            facts.append(row)
+
+    only_differences = bool(form.cleaned_data.get("diff"))
+    groups: dict[int, tuple[FeatureGroup, list[CompareRow]]] = {}
+    for feature in features:
+        row = CompareRow(
+            feature,
+            [
+                CompareCell(
+                    Cell.from_verdict(verdict_of[key]) if key in verdict_of else UNKNOWN,
+                    claims_of[key],
+                )
+                for key in ((i, ClaimKind.FEATURE, feature.id) for i in ids)
+            ],
+        )
+        if only_differences and not row.differs:
+            continue
+        groups.setdefault(feature.group_id, (feature.group, []))[1].append(row)
+
+    return Comparison(
+        frameworks=chosen,
+        focus=form.cleaned_data["with_"],
+        only_differences=only_differences,
+        memberships=[sorted(memberships[i], key=lambda item: item[0].position) for i in ids],
+        facts=facts,
+        groups=list(groups.values()),
+    )

@@ -1,0 +1,197 @@
+"""The comparison table's filters: short, stable query strings that get shared.
+
+    ?category=asynchronous&category=microframework   every category ticked
+    ?feature=orm&feature=websockets                  every feature required
+    &extensions=on                                   count extensions as support
+    ?interface=asgi  ?active=yes  ?since=2010&until=2020  ?q=async  ?sort=stars
+    ?hide=apis                                       hide a group of columns
+
+Choices are given by the caller from lists it has already loaded, so that
+validating a query costs no query.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
+
+from frameworks.models import ClaimKind, Framework, SupportStatus, Verdict
+
+SORTS = {
+    "name": ("Name", [Lower("name")]),
+    "release": ("First release, oldest first", ["first_release", Lower("name")]),
+    "-release": ("First release, newest first", ["-first_release", Lower("name")]),
+    "stars": ("GitHub stars, most first", ["-github_stars", Lower("name")]),
+    "features": ("Supported features, most first", ["-supported_features", Lower("name")]),
+    "relevance": ("Best match to the search", ["-relevance", Lower("name")]),
+}
+INTERFACES = [("wsgi", "WSGI"), ("asgi", "ASGI"), ("other", "Neither WSGI nor ASGI")]
+ACTIVITY = [("yes", "Actively developed"), ("no", "Not actively developed")]
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class FrameworkFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError(
+                f"The first-release range is empty: {since} is after {until}."
+            )
+        if cleaned.get("sort") == "relevance" and not cleaned.get("q"):
+            self.add_error("sort", "Sorting by best match needs a search term.")
+        return cleaned
+
+
+def frameworks_speaking(interface: str) -> QuerySet:
+    """Ids of frameworks whose published verdict supports WSGI or ASGI, fully or partly."""
+    return (
+        Verdict.objects.features()
+        .filter(feature__slug=interface, status__in=[SupportStatus.YES, SupportStatus.PARTIAL])
+        .values("framework_id")
+    )
+
+
+def interface_condition(interface: str) -> Q:
+    if interface == "other":
+        return ~Q(pk__in=frameworks_speaking("wsgi")) & ~Q(pk__in=frameworks_speaking("asgi"))
+    return Q(pk__in=frameworks_speaking(interface))
+
+
+def activity_condition(activity: str) -> Q:
+    verdicts = Verdict.objects.filter(kind=ClaimKind.MAINTENANCE, status=activity)
+    return Q(pk__in=verdicts.values("framework_id"))
+
+
+def first_release_condition(**year_lookup) -> Q:
+    verdicts = Verdict.objects.filter(kind=ClaimKind.FIRST_RELEASE, **year_lookup)
+    return Q(pk__in=verdicts.values("framework_id"))
+
+
+class FrameworkFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search", label="Search names and summaries", max_length=100
+    )
+    category = django_filters.MultipleChoiceFilter(
+        method="filter_categories", label="Category", widget=forms.CheckboxSelectMultiple
+    )
+    feature = django_filters.MultipleChoiceFilter(
+        method="filter_features", label="Must have", widget=forms.CheckboxSelectMultiple
+    )
+    extensions = django_filters.BooleanFilter(
+        method="keep",
+        label="Count official extensions and third-party packages as support",
+        widget=forms.CheckboxInput,
+    )
+    interface = django_filters.ChoiceFilter(
+        choices=INTERFACES, method="filter_interface", label="Interface", empty_label="Any"
+    )
+    active = django_filters.ChoiceFilter(
+        choices=ACTIVITY, method="filter_activity", label="Development", empty_label="Any"
+    )
+    since = YearFilter(
+        method="filter_since",
+        label="First released from",
+        min_value=EARLIEST_YEAR,
+        max_value=LATEST_YEAR,
+    )
+    until = YearFilter(
+        method="filter_until",
+        label="First released until",
+        min_value=EARLIEST_YEAR,
+        max_value=LATEST_YEAR,
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        method="keep",
+        label="Sort by",
+        empty_label=None,
+    )
+    hide = django_filters.MultipleChoiceFilter(
+        method="keep", label="Hide column groups", widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Framework
+        fields: list[str] = []
+        form = FrameworkFilterForm
+
+    def __init__(self, data=None, *, queryset, categories, features, groups, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        self.feature_ids = {feature.slug: feature.id for feature in features}
+        self.category_ids = {category.slug: category.id for category in categories}
+        self.filters["category"].extra["choices"] = [(c.slug, c.name) for c in categories]
+        self.filters["feature"].extra["choices"] = [(f.slug, f.name) for f in features]
+        self.filters["hide"].extra["choices"] = [(g.slug, g.name) for g in groups]
+
+    # --- what the caller needs besides the rows ---------------------------------------
+
+    @property
+    def options(self) -> dict:
+        """The cleaned values, with defaults, for valid forms."""
+        data = self.form.cleaned_data
+        return {
+            "extensions": bool(data.get("extensions")),
+            "sort": data.get("sort") or ("relevance" if data.get("q") else "name"),
+            "hidden_groups": set(data.get("hide") or []),
+            "categories": list(data.get("category") or []),
+            "features": list(data.get("feature") or []),
+            "interface": data.get("interface") or "",
+            "active": data.get("active") or "",
+        }
+
+    @property
+    def qs(self) -> QuerySet:
+        options = self.options
+        rows = super().qs.with_facts(extensions=options["extensions"])
+        return rows.order_by(*SORTS[options["sort"]][1])
+
+    def without(self, *names: str) -> QuerySet:
+        """The rows as filtered by every filter but ``names`` (for facet counts)."""
+        rows = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in names and value not in (None, "", [], ()):
+                rows = self.filters[name].filter(rows, value)
+        return rows
+
+    # --- filter methods -----------------------------------------------------------------
+
+    def keep(self, rows: QuerySet, name: str, value) -> QuerySet:
+        """Options that shape the page, not the rows."""
+        return rows
+
+    def filter_search(self, rows: QuerySet, name: str, text: str) -> QuerySet:
+        return rows.search(text)
+
+    def filter_categories(self, rows: QuerySet, name: str, slugs: list[str]) -> QuerySet:
+        for slug in slugs:
+            members = Verdict.objects.memberships().filter(category_id=self.category_ids[slug])
+            rows = rows.filter(pk__in=members.values("framework_id"))
+        return rows
+
+    def filter_features(self, rows: QuerySet, name: str, slugs: list[str]) -> QuerySet:
+        supported = Verdict.objects.supported(
+            extensions=bool(self.form.cleaned_data.get("extensions"))
+        )
+        for slug in slugs:
+            having = supported.filter(feature_id=self.feature_ids[slug])
+            rows = rows.filter(pk__in=having.values("framework_id"))
+        return rows
+
+    def filter_interface(self, rows: QuerySet, name: str, interface: str) -> QuerySet:
+        return rows.filter(interface_condition(interface))
+
+    def filter_activity(self, rows: QuerySet, name: str, activity: str) -> QuerySet:
+        return rows.filter(activity_condition(activity))
+
+    def filter_since(self, rows: QuerySet, name: str, year: int) -> QuerySet:
+        return rows.filter(first_release_condition(year__gte=year))
+
+    def filter_until(self, rows: QuerySet, name: str, year: int) -> QuerySet:
+        return rows.filter(first_release_condition(year__lte=year))

@@ -1,0 +1,23 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from frameworks import opendata
+from frameworks.compare import CompareForm, build_comparison, published_frameworks
+from frameworks.views.table import bad_request_text
+
+
+def compare(request: HttpRequest, fmt: str = "html") -> HttpResponse:
+    frameworks = published_frameworks()
+    form = CompareForm(request.GET, frameworks=frameworks)
+    if not form.is_valid():
+        if fmt != "html":
+            return bad_request_text(form.errors)
+        context = {"form": form, "frameworks": frameworks}
+        return render(request, "frameworks/compare.html", context, status=400)
+    comparison = build_comparison(form, frameworks)
+    if fmt == "csv":
+        return opendata.comparison_csv(comparison)
+    if fmt == "json":
+        return opendata.comparison_json(comparison, request.build_absolute_uri)
+    context = {"form": form, "frameworks": frameworks, "comparison": comparison}
+    return render(request, "frameworks/compare.html", context)

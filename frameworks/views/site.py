@@ -1,0 +1,44 @@
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from frameworks.dataset.export import export_document
+from frameworks.models import Claim, Framework, PublicationStatus, Source
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 otherwise; never a traceback."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def about_data(request: HttpRequest) -> HttpResponse:
+    published = Claim.objects.filter(framework__status=PublicationStatus.PUBLISHED)
+    context = {
+        "framework_count": Framework.objects.published().count(),
+        "claim_count": published.count(),
+        "articles": Source.objects.exclude(archive_file="").order_by("date"),
+    }
+    return render(request, "frameworks/data.html", context)
+
+
+def dataset_json(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        export_document(published_only=True), json_dumps_params={"ensure_ascii": False}
+    )
