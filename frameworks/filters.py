@@ -14,16 +14,23 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
 
 from frameworks.models import ClaimKind, Framework, SupportStatus, Verdict
 
+# Frameworks no source gives a figure for come last, whichever the direction.
 SORTS = {
     "name": ("Name", [Lower("name")]),
-    "release": ("First release, oldest first", ["first_release", Lower("name")]),
-    "-release": ("First release, newest first", ["-first_release", Lower("name")]),
-    "stars": ("GitHub stars, most first", ["-github_stars", Lower("name")]),
+    "release": (
+        "First release, oldest first",
+        [F("first_release").asc(nulls_last=True), Lower("name")],
+    ),
+    "-release": (
+        "First release, newest first",
+        [F("first_release").desc(nulls_last=True), Lower("name")],
+    ),
+    "stars": ("GitHub stars, most first", [F("github_stars").desc(nulls_last=True), Lower("name")]),
     "features": ("Supported features, most first", ["-supported_features", Lower("name")]),
     "relevance": ("Best match to the search", ["-relevance", Lower("name")]),
 }

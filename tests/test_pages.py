@@ -1,0 +1,214 @@
+"""Detail pages, compare, open data and the site basics."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.contrib.auth.models import User
+
+from frameworks.models import Framework
+from tests.factories import make_framework
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = [
+    "/",
+    "/frameworks/django/",
+    "/features/",
+    "/features/orm/",
+    "/categories/",
+    "/categories/asynchronous/",
+    "/sources/",
+    "/sources/earthly-2024/",
+    "/compare/?f=django&f=flask&f=fastapi",
+    "/data/",
+]
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_every_public_page_has_a_title_description_canonical_url_and_landmarks(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert re.search(r"<title>[^<]{10,}</title>", page)
+    assert re.search(r'<meta name="description" content="[^"]{20,}">', page)
+    assert '<link rel="canonical" href="http://testserver/' in page
+    for landmark in ("<header", "<nav", "<main", "<footer"):
+        assert landmark in page
+
+
+# --- Framework page ----------------------------------------------------------------
+
+
+def test_the_framework_page_shows_what_users_come_for(client):
+    page = client.get("/frameworks/django/").content.decode()
+    assert "<h1>Django</h1>" in page
+    assert "Full-stack" in page
+    assert "37,514" in page
+    assert "as of 2 October 2023" in page
+    assert "the sources give different years" in page  # 2005 or 2006
+    assert "First released in 2005" in page
+    assert "first release in 2006" in page
+    assert "Consider it if" in page
+    assert "Think twice if" in page
+    assert 'id="f-orm"' in page  # the anchor table cells link to
+    assert "Hello world" in page
+    assert "settings.configure" in page
+    assert "Top Python Frameworks for 2024" in page  # its sources
+    assert "/compare/?f=django&amp;f=" in page  # nearest alternatives
+    assert "Last verified 23 November 2026" in page
+
+
+def test_the_framework_page_shows_what_is_built_on_it(client):
+    assert "is built on" in client.get("/frameworks/starlette/").content.decode()
+    fastapi = client.get("/frameworks/fastapi/").content.decode()
+    assert 'FastAPI is built on <a href="/frameworks/starlette/">Starlette</a>' in fastapi
+
+
+def test_a_draft_framework_is_hidden_from_the_public_and_previewed_by_staff(client):
+    make_framework(slug="secret-sauce", name="Secret Sauce", status="draft")
+    assert client.get("/frameworks/secret-sauce/").status_code == 404
+    assert "secret-sauce" not in client.get("/").content.decode()
+    staff = User.objects.create_user("editor", password="x", is_staff=True)
+    client.force_login(staff)
+    response = client.get("/frameworks/secret-sauce/")
+    assert response.status_code == 200
+    assert b"Draft: only staff can see this page" in response.content
+
+
+def test_an_unknown_framework_gets_the_styled_404_page(client):
+    response = client.get("/frameworks/no-such-thing/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+
+
+# --- Feature, category, source pages ---------------------------------------------------
+
+
+def test_the_feature_page_gives_the_definition_and_lists_supporters_first(client):
+    page = client.get("/features/orm/").content.decode()
+    assert "What counts as supported" in page
+    statuses = re.findall(r'<span class="status s-(\w+)">', page[page.index("<tbody>") :])
+    order = ["yes", "partial", "disputed", "no", "unknown"]
+    assert statuses == sorted(statuses, key=order.index), "supported first"
+    assert "SQLAlchemy" in page
+    unknown = page[page.index("No source settles ORM for") :]
+    assert ">Hug</a>" in unknown
+
+
+@pytest.mark.parametrize("suffix", ["csv", "json"])
+def test_the_feature_page_has_csv_and_json_matching_its_rows(client, suffix):
+    page = client.get("/features/orm/").content.decode()
+    html_rows = re.findall(r'<th scope="row"><a href="/frameworks/([^/]+)/#f-orm"', page)
+    response = client.get(f"/features/orm.{suffix}")
+    if suffix == "json":
+        data = response.json()
+        rows = [row["framework"] for row in data["frameworks"] if row["status"] != "unknown"]
+        assert data["feature"]["definition"]
+    else:
+        reader = csv.DictReader(io.StringIO(response.content.decode()))
+        rows = [row["framework"] for row in reader if row["status"] != "unknown"]
+    assert rows == html_rows
+
+
+def test_the_category_page_lists_members_with_their_sources(client):
+    page = client.get("/categories/asynchronous/").content.decode()
+    assert ">FastAPI</a>" in page
+    assert "sources disagree" in page  # FastAPI: async or micro
+    assert "The Most Popular Python Web Frameworks in 2020" in page
+
+
+def test_the_source_page_lists_every_claim_citing_it(client):
+    page = client.get("/sources/stackoverflow-survey-2023/").content.decode()
+    assert "Cited by" in page
+    assert "Top Python Frameworks for 2024" in page
+    assert "64.49" in page  # relayed by the Earthly article
+    article = client.get("/sources/netguru-2023/").content.decode()
+    assert "Daniel Tomaszuk" in article
+    assert "37,514" in article
+
+
+def test_the_index_pages_list_features_and_sources(client):
+    features = client.get("/features/").content.decode()
+    assert 'href="/features/websockets/"' in features
+    sources = client.get("/sources/").content.decode()
+    assert 'href="/sources/techempower-round-22/"' in sources
+
+
+# --- Compare ---------------------------------------------------------------------------
+
+
+def compare_rows(page: str) -> list[str]:
+    return re.findall(
+        r'<tr(?: class="differs")?><th scope="row"><a href="/features/([^/]+)/"', page
+    )
+
+
+def test_compare_shows_frameworks_side_by_side_with_facts_and_citations(client):
+    page = client.get("/compare/?f=django&f=flask&f=fastapi").content.decode()
+    assert "<h1>Django, Flask and FastAPI compared</h1>" in page
+    assert page.index("GitHub stars") < page.index("/features/orm/")  # figures at the top
+    assert "2005 or 2006" in page or "2006 or 2005" in page
+    assert "<details><summary>5 sources</summary>" in page
+    assert 'class="compare focus-2"' in page
+
+
+def test_only_differences_leaves_out_rows_where_they_agree(client):
+    everything = compare_rows(client.get("/compare/?f=django&f=flask").content.decode())
+    different = compare_rows(client.get("/compare/?f=django&f=flask&diff=1").content.decode())
+    assert 0 < len(different) < len(everything)
+    assert "admin-panel" in different  # Django built in, Flask an extension
+    assert "templates" not in different  # both built in
+
+
+def test_the_phone_pair_switcher_picks_the_second_column(client):
+    page = client.get("/compare/?f=django&f=flask&f=fastapi&with=fastapi").content.decode()
+    assert 'class="compare focus-3"' in page
+    assert '<strong aria-current="true">FastAPI</strong>' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "Pick 2 to 6 frameworks"),
+        ("f=django", "you picked 1"),
+        ("f=django&f=django", "you picked 1"),
+        ("f=django&f=nosuch", "There is no published framework called “nosuch”"),
+        ("f=django&f=flask&f=bottle&f=pyramid&f=sanic&f=tornado&f=falcon", "you picked 7"),
+    ],
+)
+def test_a_bad_comparison_answers_400_with_a_clear_message(client, query, message):
+    response = client.get(f"/compare/?{query}")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_compare_csv_and_json_hold_the_same_rows_as_the_page(client):
+    query = "f=django&f=flask&diff=1"
+    html_rows = compare_rows(client.get(f"/compare/?{query}").content.decode())
+    data = client.get(f"/compare.json?{query}").json()
+    assert [row["feature"] for row in data["features"]] == html_rows
+    reader = csv.DictReader(io.StringIO(client.get(f"/compare.csv?{query}").content.decode()))
+    assert [row["feature"] for row in reader] == html_rows
+    assert client.get("/compare.csv?f=django").status_code == 400
+
+
+# --- Open data and basics ------------------------------------------------------------------
+
+
+def test_the_public_dataset_is_the_export_without_drafts(client):
+    make_framework(slug="secret-sauce", status="draft")
+    data = client.get("/data/dataset.json").json()
+    assert data["format"] == "compare-dataset"
+    slugs = {framework["slug"] for framework in data["frameworks"]}
+    assert slugs == set(Framework.objects.published().values_list("slug", flat=True))
+
+
+def test_sitemap_and_robots(client):
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/frameworks/django/" in sitemap
+    assert "http://testserver/features/orm/" in sitemap
+    robots = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in robots
+    assert "Disallow: /admin/" in robots

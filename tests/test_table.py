@@ -1,0 +1,242 @@
+"""The comparison table at /: filters, facet counts, sorting, open data, bad input."""
+
+import csv
+import io
+import re
+
+import pytest
+
+from frameworks.models import ClaimKind, Framework, Verdict
+
+pytestmark = pytest.mark.django_db
+
+
+def row_slugs(response) -> list[str]:
+    """Framework slugs of the table's rows, in order."""
+    return re.findall(r'name="f" value="([^"]+)" id="pick-', response.content.decode())
+
+
+def published_in(category: str) -> set[str]:
+    return set(
+        Verdict.objects.memberships()
+        .filter(category__slug=category, framework__status="published")
+        .values_list("framework__slug", flat=True)
+    )
+
+
+def supporting(feature: str, *, extensions: bool) -> set[str]:
+    return set(
+        Verdict.objects.supported(extensions=extensions)
+        .filter(feature__slug=feature, framework__status="published")
+        .values_list("framework__slug", flat=True)
+    )
+
+
+def test_the_table_lists_every_published_framework_by_default(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert set(row_slugs(response)) == set(
+        Framework.objects.published().values_list("slug", flat=True)
+    )
+
+
+def test_the_table_has_a_caption_header_scopes_and_a_legend(client):
+    page = client.get("/").content.decode()
+    assert "<caption" in page
+    assert 'scope="col"' in page
+    assert 'scope="row"' in page
+    assert 'scope="colgroup"' in page
+    assert 'class="legend"' in page
+
+
+def test_the_category_filter_keeps_only_that_category(client):
+    response = client.get("/?category=asynchronous")
+    assert set(row_slugs(response)) == published_in("asynchronous")
+    assert "fastapi" in row_slugs(response)
+    assert "django" not in row_slugs(response)
+
+
+def test_several_categories_keep_the_frameworks_in_all_of_them(client):
+    response = client.get("/?category=asynchronous&category=microframework")
+    assert set(row_slugs(response)) == published_in("asynchronous") & published_in("microframework")
+
+
+def test_must_have_features_count_built_in_support_only_by_default(client):
+    slugs = set(row_slugs(client.get("/?feature=orm")))
+    assert slugs == supporting("orm", extensions=False)
+    assert "django" in slugs
+    assert "flask" not in slugs, "Flask's ORM is an extension"
+
+
+def test_the_extensions_switch_counts_packages_as_support(client):
+    slugs = set(row_slugs(client.get("/?feature=orm&extensions=on")))
+    assert slugs == supporting("orm", extensions=True)
+    assert "flask" in slugs
+
+
+def test_several_must_have_features_are_all_required(client):
+    slugs = set(row_slugs(client.get("/?feature=orm&feature=admin-panel")))
+    assert slugs == supporting("orm", extensions=False) & supporting(
+        "admin-panel", extensions=False
+    )
+    assert "django" in slugs
+
+
+def test_the_interface_filter_keeps_wsgi_or_asgi_or_neither(client):
+    wsgi = set(row_slugs(client.get("/?interface=wsgi")))
+    asgi = set(row_slugs(client.get("/?interface=asgi")))
+    other = set(row_slugs(client.get("/?interface=other")))
+    assert {"django", "flask"} <= wsgi
+    assert "starlette" in asgi
+    assert not other & (wsgi | asgi)
+    assert other | wsgi | asgi == set(row_slugs(client.get("/")))
+
+
+def test_the_development_filter(client):
+    active = set(row_slugs(client.get("/?active=yes")))
+    inactive = set(row_slugs(client.get("/?active=no")))
+    assert "django" in active
+    assert "japronto" in inactive
+    assert not active & inactive
+
+
+def test_the_first_release_range(client):
+    slugs = set(row_slugs(client.get("/?since=2009&until=2016")))
+    years = dict(
+        Verdict.objects.filter(kind=ClaimKind.FIRST_RELEASE).values_list("framework__slug", "year")
+    )
+    assert slugs == {slug for slug, year in years.items() if 2009 <= year <= 2016}
+    assert "tornado" in slugs
+    assert "django" not in slugs
+
+
+def test_text_search_matches_names_and_summaries(client):
+    assert row_slugs(client.get("/?q=tornado"))[0] == "tornado"
+    slugs = row_slugs(client.get("/?q=asyncio"))
+    assert slugs
+    assert "django" not in slugs
+
+
+def test_sorting_by_github_stars_puts_the_most_starred_first(client):
+    slugs = row_slugs(client.get("/?sort=stars"))
+    stars = dict(
+        Verdict.objects.filter(kind=ClaimKind.FIGURE, metric="github_stars").values_list(
+            "framework__slug", "value"
+        )
+    )
+    starred = [slug for slug in slugs if slug in stars]
+    assert starred == sorted(starred, key=lambda slug: -stars[slug])
+    assert slugs[: len(starred)] == starred, "frameworks without a figure come last"
+
+
+def test_sorting_by_first_release_and_by_supported_features(client):
+    oldest = row_slugs(client.get("/?sort=release"))
+    newest = row_slugs(client.get("/?sort=-release"))
+    assert oldest.index("cherrypy") < oldest.index("fastapi")
+    assert newest.index("fastapi") < newest.index("cherrypy")
+    most = row_slugs(client.get("/?sort=features&extensions=on"))
+    assert most.index("django") < most.index("hug")
+
+
+def test_each_option_shows_how_many_frameworks_would_remain(client):
+    page = client.get("/").content.decode()
+    for option in ("asynchronous", "full-stack"):
+        shown = re.search(rf'value="{option}"[^>]*> [^<]+ <span class="count">(\d+)<', page)
+        remaining = len(row_slugs(client.get(f"/?category={option}")))
+        assert int(shown.group(1)) == remaining
+    orm = re.search(r'value="orm"[^>]*> [^<]+ <span class="count">(\d+)<', page)
+    assert int(orm.group(1)) == len(row_slugs(client.get("/?feature=orm")))
+
+
+def test_facet_counts_follow_the_other_filters(client):
+    page = client.get("/?category=asynchronous").content.decode()
+    asgi = re.search(r'value="asgi"[^>]*> ASGI <span class="count">(\d+)<', page)
+    assert int(asgi.group(1)) == len(
+        row_slugs(client.get("/?category=asynchronous&interface=asgi"))
+    )
+
+
+def test_hidden_groups_of_columns_are_left_out(client):
+    page = client.get("/?hide=apis").content.decode()
+    assert "/features/openapi/" not in page.split('<table class="matrix">')[1]
+    assert "/features/orm/" in page
+
+
+def test_a_cell_shows_the_package_and_a_mark_when_sources_disagree(client):
+    page = client.get("/").content.decode()
+    django_row = page[page.index('value="django" id="pick-django"') :]
+    django_row = django_row[: django_row.index("</tr>")]
+    assert "Django ORM" in django_row
+    assert "sources disagree" in django_row  # async handlers: partial vs no
+    assert "/frameworks/django/#f-orm" in django_row
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("category=serverless", "Select a valid choice"),
+        ("feature=teleportation", "Select a valid choice"),
+        ("since=nineteen", "Enter a whole number"),
+        ("since=2020&until=2010", "2020 is after 2010"),
+        ("since=1066", "greater than or equal to 1990"),
+        ("sort=popularity", "Select a valid choice"),
+        ("interface=cgi", "Select a valid choice"),
+        ("sort=relevance", "needs a search term"),
+        ("q=" + "x" * 101, "at most 100 characters"),
+    ],
+)
+def test_invalid_filters_answer_400_with_a_message(client, query, message):
+    response = client.get(f"/?{query}")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert 'role="alert"' in response.content.decode()
+
+
+@pytest.mark.parametrize("suffix", ["csv", "json"])
+def test_invalid_filters_in_open_data_answer_400_with_a_message(client, suffix):
+    response = client.get(f"/table.{suffix}?category=serverless")
+    assert response.status_code == 400
+    assert b"Select a valid choice" in response.content
+
+
+@pytest.mark.parametrize(
+    "query", ["", "category=asynchronous", "feature=orm&extensions=on&sort=stars", "q=async"]
+)
+def test_csv_and_json_hold_the_same_rows_as_the_page(client, query):
+    html_rows = row_slugs(client.get(f"/?{query}"))
+    json_rows = [row["slug"] for row in client.get(f"/table.json?{query}").json()["frameworks"]]
+    csv_text = client.get(f"/table.csv?{query}").content.decode()
+    csv_rows = [row["slug"] for row in csv.DictReader(io.StringIO(csv_text))]
+    assert html_rows == json_rows == csv_rows
+
+
+def test_json_cells_carry_status_how_detail_and_disputes(client):
+    data = client.get("/table.json").json()
+    django = next(row for row in data["frameworks"] if row["slug"] == "django")
+    assert django["features"]["orm"]["status"] == "yes"
+    assert django["features"]["orm"]["how"] == "built_in"
+    assert django["features"]["async-handlers"]["disputed"] is True
+    assert django["url"].endswith("/frameworks/django/")
+
+
+def test_the_page_links_its_csv_and_json_with_the_same_filters(client):
+    page = client.get("/?category=asynchronous").content.decode()
+    assert 'href="/table.csv?category=asynchronous"' in page
+    assert 'href="/table.json?category=asynchronous"' in page
+
+
+def test_an_htmx_request_gets_only_the_filters_and_results(client):
+    response = client.get("/?category=asynchronous", headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="comparison"')
+    assert "<html" not in body
+    assert "HX-Request" in response["Vary"]
+
+
+def test_a_history_restore_gets_the_whole_page(client):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    assert b"<html" in client.get("/", headers=headers).content
+
+
+def test_the_whole_table_stays_under_150_kb(client):
+    assert len(client.get("/").content) < 150 * 1024
