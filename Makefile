@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f
 export HOST ?= 127.0.0.1
 export PORT ?= 8000
 
-.PHONY: run dev test lint check-deploy install lock superuser clean
+.PHONY: run dev test lint check-deploy install lock superuser editor clean
 
 run: install ## Install, migrate, load the data and serve it with gunicorn
 	$(BIN)/python manage.py migrate --noinput
@@ -16,7 +16,7 @@ run: install ## Install, migrate, load the data and serve it with gunicorn
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it and the embedded database)"
-	@echo "Admin: http://$(HOST):$(PORT)/admin/  (create an account: make superuser)"
+	@echo "Admin: http://$(HOST):$(PORT)/admin/  (create an account: make editor NAME=you, or make superuser)"
 	@echo
 	exec $(BIN)/gunicorn --config compare/gunicorn.conf.py --no-control-socket
 
@@ -44,6 +44,10 @@ check-deploy: install
 
 superuser: install ## Create an admin account (prompts for a password)
 	$(BIN)/python manage.py createsuperuser
+
+editor: install ## Create an editor account: make editor NAME=ada (password prompted or $$EDITOR_PASSWORD)
+	@test -n "$(NAME)" || { echo "Usage: make editor NAME=<user name>"; exit 2; }
+	$(BIN)/python manage.py create_editor "$(NAME)"
 
 install: $(INSTALLED)
 

@@ -12,6 +12,7 @@ class PagesSitemap(Sitemap):
             "frameworks:category_index",
             "frameworks:source_index",
             "frameworks:data",
+            "frameworks:changes",
         ]
 
     def location(self, item: str) -> str:

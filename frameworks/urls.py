@@ -20,6 +20,7 @@ urlpatterns = [
     path("categories/<slug:slug>/", pages.category_detail, name="category_detail"),
     path("sources/", pages.source_index, name="source_index"),
     path("sources/<slug:slug>/", pages.source_detail, name="source_detail"),
+    path("changes/", site.recent_changes, name="changes"),
     path("data/", site.about_data, name="data"),
     path("data/dataset.json", site.dataset_json, name="dataset_json"),
     path("healthz", site.healthz, name="healthz"),

@@ -29,6 +29,7 @@ PAGES = [
     "/compare.json?f=django&f=gen-framework-4&diff=1",
     "/data/",
     "/data/dataset.json",
+    "/changes/",
     "/sitemap.xml",
 ]
 

@@ -39,6 +39,7 @@ from frameworks.models import (
     Source,
 )
 
+CHANGE_REASON = "load_dataset"
 OUTCOMES = ("created", "updated", "unchanged", "differs", "deleted", "extra")
 
 
@@ -235,6 +236,7 @@ class _Loader:
             instance.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             raise DatasetError(f"{label} {where}: {_messages(error)}") from error
+        instance._change_reason = CHANGE_REASON  # shown in the object's history
         instance.save()
         self.report.add(label, outcome)
 
@@ -252,11 +254,11 @@ class _Loader:
         self.report.add("Source citations", "updated" if current else "created")
 
     def load_claims(self, framework: Framework, entry: dict) -> None:
-        existing = {_claim_key(claim): claim for claim in framework.claims.all()}
+        existing = {claim_key(claim): claim for claim in framework.claims.all()}
         seen = set()
         for section, subject, claim_entry in iter_claims(entry):
             values = self.claim_values(framework, section, subject, claim_entry)
-            key = _claim_key(Claim(**values))
+            key = claim_key(Claim(**values))
             if key in seen:
                 raise DatasetError(
                     f"{framework.slug}: two claims from {values['source'].slug} "
@@ -271,13 +273,14 @@ class _Loader:
             if key in seen:
                 continue
             if self.prune:
+                claim._change_reason = CHANGE_REASON
                 claim.delete()
                 self.report.add("Claim", "deleted")
             else:
                 self.report.add("Claim", "extra")
 
 
-def _claim_key(claim: Claim) -> tuple:
+def claim_key(claim: Claim) -> tuple:
     """What makes a claim the same claim: its source and what it speaks about."""
     subject: tuple = ()
     match claim.kind:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from frameworks.models.vocabulary import DatePrecision, Metric, PublicationStatus, SourceKind
 
@@ -66,6 +67,7 @@ class Source(SluggedModel):
     )
 
     objects = SlugManager()
+    history = HistoricalRecords(m2m_fields=[cites])
 
     class Meta:
         ordering = ["-date", "title"]
@@ -107,6 +109,7 @@ class Category(SluggedModel):
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = SlugManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
@@ -125,6 +128,7 @@ class FeatureGroup(SluggedModel):
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = SlugManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
@@ -155,6 +159,7 @@ class Feature(SluggedModel):
     )
 
     objects = models.Manager.from_queryset(FeatureQuerySet)()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["group__position", "position", "name"]
@@ -229,6 +234,7 @@ class Framework(SluggedModel):
     last_verified = models.DateField(null=True, blank=True)
 
     objects = models.Manager.from_queryset(FrameworkQuerySet)()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = [Lower("name")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from frameworks.models.catalogue import (
     Category,
@@ -27,6 +28,15 @@ from frameworks.models.vocabulary import (
 )
 
 # --- Claims --------------------------------------------------------------------
+
+
+ONE_CLAIM_PER_SUBJECT = (
+    "This source already has a claim on this subject for this framework: edit that one instead."
+)
+ONE_PREFERRED_CLAIM = (
+    "Another claim on this subject is already preferred: untick it first, so that the "
+    "editors' choice stays single."
+)
 
 
 def _only(kind: str, condition: Q) -> Q:
@@ -108,6 +118,8 @@ class Claim(models.Model):
     )
     preferred_note = models.TextField(blank=True, help_text="Why this claim is preferred.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["framework__slug", "kind", "source__slug", "id"]
         indexes = [models.Index(fields=["framework", "kind"])]
@@ -166,52 +178,61 @@ class Claim(models.Model):
                 name="only_resolvable_kinds_preferred",
                 condition=Q(preferred=False) | Q(kind__in=RESOLVABLE_KINDS),
             ),
-            # One source says one thing about one subject.
+            # One source says one thing about one subject (see ONE_CLAIM_PER_SUBJECT).
             models.UniqueConstraint(
                 fields=["source", "framework", "feature"],
                 condition=Q(kind=ClaimKind.FEATURE),
                 name="one_feature_claim_per_source",
+                violation_error_message=ONE_CLAIM_PER_SUBJECT,
             ),
             models.UniqueConstraint(
                 fields=["source", "framework", "category"],
                 condition=Q(kind=ClaimKind.CATEGORY),
                 name="one_category_claim_per_source",
+                violation_error_message=ONE_CLAIM_PER_SUBJECT,
             ),
             models.UniqueConstraint(
                 fields=["source", "framework", "metric", "as_of"],
                 condition=Q(kind=ClaimKind.FIGURE),
                 name="one_figure_claim_per_source_and_date",
+                violation_error_message=ONE_CLAIM_PER_SUBJECT,
             ),
             models.UniqueConstraint(
                 fields=["source", "framework"],
                 condition=Q(kind=ClaimKind.FIRST_RELEASE),
                 name="one_first_release_claim_per_source",
+                violation_error_message=ONE_CLAIM_PER_SUBJECT,
             ),
             models.UniqueConstraint(
                 fields=["source", "framework"],
                 condition=Q(kind=ClaimKind.MAINTENANCE),
                 name="one_maintenance_claim_per_source",
+                violation_error_message=ONE_CLAIM_PER_SUBJECT,
             ),
             models.UniqueConstraint(
                 fields=["source", "framework", "based_on"],
                 condition=Q(kind=ClaimKind.BUILT_ON),
                 name="one_built_on_claim_per_source",
+                violation_error_message=ONE_CLAIM_PER_SUBJECT,
             ),
             models.UniqueConstraint(
                 fields=["source", "framework", "advice_kind", "excerpt"],
                 condition=Q(kind=ClaimKind.ADVICE),
                 name="one_advice_claim_per_excerpt",
+                violation_error_message=ONE_CLAIM_PER_SUBJECT,
             ),
             # At most one preferred claim per subject.
             models.UniqueConstraint(
                 fields=["framework", "feature"],
                 condition=Q(kind=ClaimKind.FEATURE, preferred=True),
                 name="one_preferred_feature_claim",
+                violation_error_message=ONE_PREFERRED_CLAIM,
             ),
             models.UniqueConstraint(
                 fields=["framework", "metric"],
                 condition=Q(kind=ClaimKind.FIGURE, preferred=True),
                 name="one_preferred_figure_claim",
+                violation_error_message=ONE_PREFERRED_CLAIM,
             ),
             models.UniqueConstraint(
                 fields=["framework", "kind"],
@@ -219,6 +240,7 @@ class Claim(models.Model):
                     kind__in=[ClaimKind.FIRST_RELEASE, ClaimKind.MAINTENANCE], preferred=True
                 ),
                 name="one_preferred_fact_claim",
+                violation_error_message=ONE_PREFERRED_CLAIM,
             ),
         ]
 
@@ -287,8 +309,7 @@ class Claim(models.Model):
         }
         for field in required.get(self.kind, []):
             if getattr(self, field) in (None, ""):
-                label = self._meta.get_field(field).verbose_name
-                errors[field] = f"A {self.get_kind_display().lower()} claim needs a {label}."
+                errors[field] = f"Required for a {self.get_kind_display().lower()} claim."
         if not self.excerpt.strip():
             errors["excerpt"] = (
                 "Quote the words of the source that say this (at most 200 characters)."

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from frameworks import changes
 from frameworks.dataset.export import export_document
 from frameworks.models import Claim, Framework, PublicationStatus, Source
 
@@ -42,3 +43,7 @@ def dataset_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         export_document(published_only=True), json_dumps_params={"ensure_ascii": False}
     )
+
+
+def recent_changes(request: HttpRequest) -> HttpResponse:
+    return render(request, "frameworks/changes.html", {"changes": changes.recent_changes()})

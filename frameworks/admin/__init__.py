@@ -1,0 +1,408 @@
+"""The editors' admin: every curated model, with history, drafts and safe saving.
+
+- Each model's history (who, when, before and after) and revert come from
+  django-simple-history's admin.
+- Every form refuses a save made over someone else's newer one
+  (frameworks/admin/concurrency.py).
+- Validation lives in the models (Claim.clean and the database constraints);
+  the admin only shows it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.db import transaction
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce, Lower
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from frameworks.admin.concurrency import VersionCheckedForm, with_latest_history_id
+from frameworks.admin.filters import (
+    CategoryFilter,
+    CitationFilter,
+    ClaimDisputedFilter,
+    ClaimUnknownFilter,
+    FrameworkDisputedFilter,
+    FrameworkUnknownFilter,
+)
+from frameworks.admin.imports import ClaimImportMixin
+from frameworks.admin.widgets import PreloadedAutocompleteSelect
+from frameworks.models import (
+    Category,
+    Claim,
+    ClaimKind,
+    Feature,
+    FeatureGroup,
+    Framework,
+    PublicationStatus,
+    Source,
+    Verdict,
+)
+
+admin.site.site_header = "Python web frameworks compared: editors"
+admin.site.site_title = "Editors"
+admin.site.index_title = "Curated data"
+
+
+class CuratedAdmin(SimpleHistoryAdmin):
+    """History, a version check on every save, and a link to the public page."""
+
+    form = VersionCheckedForm
+    list_per_page = 50
+
+    @admin.display(description="Public page")
+    def public_link(self, obj) -> str:
+        return format_html('<a href="{}">view</a>', obj.get_absolute_url())
+
+
+# --- Drafts ---------------------------------------------------------------------------
+
+
+def _set_each(request, queryset, **values) -> int:
+    """Save each object (not queryset.update), so that history records the change."""
+    changed = 0
+    with transaction.atomic():
+        # Lock the rows themselves: the changelist queryset may be grouped.
+        rows = queryset.model.objects.select_for_update().filter(
+            pk__in=list(queryset.values_list("pk", flat=True))
+        )
+        for obj in rows:
+            if all(getattr(obj, name) == value for name, value in values.items()):
+                continue
+            for name, value in values.items():
+                setattr(obj, name, value)
+            obj.save(update_fields=list(values))
+            changed += 1
+    return changed
+
+
+@admin.action(description="Publish the selected items")
+def publish(modeladmin, request, queryset):
+    changed = _set_each(request, queryset, status=PublicationStatus.PUBLISHED)
+    modeladmin.message_user(request, f"Published {changed}.", messages.SUCCESS)
+
+
+@admin.action(description="Unpublish the selected items (back to draft)")
+def unpublish(modeladmin, request, queryset):
+    changed = _set_each(request, queryset, status=PublicationStatus.DRAFT)
+    modeladmin.message_user(request, f"Returned {changed} to draft.", messages.SUCCESS)
+
+
+@admin.action(description="Mark the selected frameworks verified today")
+def mark_verified_today(modeladmin, request, queryset):
+    changed = _set_each(request, queryset, last_verified=timezone.localdate())
+    modeladmin.message_user(request, f"Marked {changed} verified today.", messages.SUCCESS)
+
+
+# --- Claims inline on a framework, one inline per kind -----------------------------------
+
+
+def related_labels(request, model) -> dict[str, str]:
+    """Every object of a small curated model by primary key, loaded once per request."""
+    cache = request.__dict__.setdefault("_related_labels", {})
+    if model not in cache:
+        cache[model] = {str(obj.pk): str(obj) for obj in model._default_manager.all()}
+    return cache[model]
+
+
+class KindFormSet(BaseInlineFormSet):
+    """Claims of one kind; new rows get that kind before validation."""
+
+    kind: str = ""
+
+    @classmethod
+    def get_default_prefix(cls) -> str:
+        return f"claims-{cls.kind}"
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.kind = self.kind
+        return form
+
+
+def kind_formset(kind: str) -> type[KindFormSet]:
+    return type(f"{kind.title()}FormSet", (KindFormSet,), {"kind": kind})
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    fk_name = "framework"
+    form = VersionCheckedForm
+    extra = 0
+    kind = ""
+    autocomplete_fields = ["source", "via"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return with_latest_history_id(
+            super()
+            .get_queryset(request)
+            .filter(kind=self.kind)
+            .select_related("framework", "source", "via")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = PreloadedAutocompleteSelect(
+                db_field, self.admin_site, labels=related_labels(request, db_field.related_model)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            # Four add/change/delete/view links on each of three fields in every
+            # row is half the page; the sources and features have their own pages.
+            wrapper = formfield.widget
+            wrapper.can_add_related = wrapper.can_change_related = False
+            wrapper.can_delete_related = wrapper.can_view_related = False
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["formset"] = kind_formset(self.kind)
+        return super().get_formset(request, obj, **kwargs)
+
+
+class CategoryClaimInline(ClaimInline):
+    kind = ClaimKind.CATEGORY
+    verbose_name, verbose_name_plural = "category claim", "category claims"
+    fields = ["category", "source", "excerpt", "locator", "note", "via", "seen_version"]
+    autocomplete_fields = ["category", "source", "via"]
+
+
+class FactClaimInline(ClaimInline):
+    """First release and whether it is actively developed."""
+
+    kind = ClaimKind.FIRST_RELEASE
+    verbose_name, verbose_name_plural = "first-release claim", "first-release claims"
+    fields = ["year", "as_written", "source", "excerpt", "locator", "note", "preferred",
+              "preferred_note", "seen_version"]  # fmt: skip
+
+
+class MaintenanceClaimInline(ClaimInline):
+    kind = ClaimKind.MAINTENANCE
+    verbose_name, verbose_name_plural = "“actively developed” claim", "“actively developed” claims"
+    fields = ["status", "source", "excerpt", "locator", "note", "via", "preferred",
+              "preferred_note", "seen_version"]  # fmt: skip
+
+
+class BuiltOnClaimInline(ClaimInline):
+    kind = ClaimKind.BUILT_ON
+    verbose_name, verbose_name_plural = "built-on claim", "built-on claims"
+    fields = ["based_on", "source", "excerpt", "locator", "note", "seen_version"]
+    autocomplete_fields = ["based_on", "source", "via"]
+
+
+class FigureClaimInline(ClaimInline):
+    kind = ClaimKind.FIGURE
+    verbose_name, verbose_name_plural = "figure", "figures"
+    fields = ["metric", "value", "value_max", "as_written", "label_as_written", "as_of",
+              "as_of_precision", "source", "via", "excerpt", "locator", "note", "preferred",
+              "preferred_note", "seen_version"]  # fmt: skip
+
+
+class FeatureClaimInline(ClaimInline):
+    """Feature claims, grouped by feature in display order."""
+
+    kind = ClaimKind.FEATURE
+    verbose_name, verbose_name_plural = "feature claim", "feature claims"
+    fields = ["feature", "status", "how", "package", "source", "excerpt", "locator", "note",
+              "via", "preferred", "preferred_note", "seen_version"]  # fmt: skip
+    autocomplete_fields = ["feature", "source", "via"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("feature__group")
+            .order_by("feature__group__position", "feature__position", "source__slug")
+        )
+
+
+class AdviceClaimInline(ClaimInline):
+    kind = ClaimKind.ADVICE
+    verbose_name, verbose_name_plural = "advice", "advice"
+    fields = ["advice_kind", "text", "source", "excerpt", "locator", "note", "seen_version"]
+
+
+# --- Frameworks -------------------------------------------------------------------------
+
+
+@admin.register(Framework)
+class FrameworkAdmin(CuratedAdmin):
+    list_display = ["name", "status", "categories", "claim_count", "disputed_count",
+                    "last_verified", "public_link"]  # fmt: skip
+    list_filter = ["status", CategoryFilter, FrameworkDisputedFilter, FrameworkUnknownFilter,
+                   "last_verified"]  # fmt: skip
+    search_fields = ["name", "slug", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = [Lower("name")]
+    actions = [publish, unpublish, mark_verified_today]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "status", "summary", "seen_version"]}),
+        ("Links", {"fields": ["homepage", "repository", "licence"]}),
+        ("Sample and verification", {"fields": ["hello_world", "last_verified"]}),
+    ]
+    inlines = [
+        CategoryClaimInline,
+        FactClaimInline,
+        MaintenanceClaimInline,
+        BuiltOnClaimInline,
+        FigureClaimInline,
+        FeatureClaimInline,
+        AdviceClaimInline,
+    ]
+
+    def get_queryset(self, request):
+        disputed = (
+            Verdict.objects.filter(framework=OuterRef("pk"), disputed=True)
+            .values("framework")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        memberships = Verdict.objects.memberships().select_related("category")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                claim_total=Count("claims", distinct=True),
+                disputed_total=Coalesce(Subquery(disputed), 0),
+            )
+            .prefetch_related(Prefetch("verdicts", queryset=memberships, to_attr="memberships"))
+        )
+
+    @admin.display(description="Categories")
+    def categories(self, obj) -> str:
+        return ", ".join(
+            f"{m.category.name}{' (disputed)' if m.disputed else ''}" for m in obj.memberships
+        )
+
+    @admin.display(description="Claims", ordering="claim_total")
+    def claim_count(self, obj) -> int:
+        return obj.claim_total
+
+    @admin.display(description="Disputed values", ordering="disputed_total")
+    def disputed_count(self, obj) -> int:
+        return obj.disputed_total
+
+
+# --- Claims -----------------------------------------------------------------------------
+
+
+@admin.register(Claim)
+class ClaimAdmin(ClaimImportMixin, CuratedAdmin):
+    list_display = ["framework", "kind", "subject", "value", "source", "short_excerpt"]
+    list_select_related = ["framework", "source", "feature", "category", "based_on"]
+    list_filter = [
+        "kind",
+        "status",
+        "how",
+        ClaimDisputedFilter,
+        ClaimUnknownFilter,
+        CitationFilter,
+        "preferred",
+        ("source", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["framework__name", "source__title", "excerpt", "note", "text", "package",
+                     "feature__name"]  # fmt: skip
+    autocomplete_fields = ["framework", "source", "via", "feature", "category", "based_on"]
+    ordering = ["framework__slug", "kind", "feature__group__position", "feature__position"]
+    fieldsets = [
+        (None, {"fields": ["framework", "source", "kind", "seen_version"]}),
+        ("Feature support", {"fields": ["feature", "status", "how", "package"]}),
+        ("Category", {"fields": ["category"]}),
+        (
+            "Figure",
+            {
+                "fields": [
+                    "metric",
+                    "value",
+                    "value_max",
+                    "as_written",
+                    "label_as_written",
+                    "as_of",
+                    "as_of_precision",
+                ]
+            },
+        ),  # fmt: skip
+        ("First release", {"fields": ["year"]}),
+        ("Built on", {"fields": ["based_on"]}),
+        ("Advice", {"fields": ["advice_kind", "text"]}),
+        ("Citation", {"fields": ["excerpt", "locator", "via", "note"]}),
+        ("Editors' resolution", {"fields": ["preferred", "preferred_note"]}),
+    ]
+
+    @admin.display(description="Subject")
+    def subject(self, obj) -> str:
+        return obj.subject_label
+
+    @admin.display(description="Value")
+    def value(self, obj) -> str:
+        return obj.value_display
+
+    @admin.display(description="Excerpt")
+    def short_excerpt(self, obj) -> str:
+        return obj.excerpt if len(obj.excerpt) <= 60 else f"{obj.excerpt[:57]}…"
+
+    def public_link(self, obj) -> str:  # claims have no page of their own
+        return ""
+
+
+# --- Sources, taxonomy ------------------------------------------------------------------
+
+
+@admin.register(Source)
+class SourceAdmin(CuratedAdmin):
+    list_display = ["title", "kind", "date", "publisher", "claim_count", "public_link"]
+    list_filter = ["kind", "date_precision"]
+    search_fields = ["title", "slug", "author", "publisher", "url"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["cites"]
+    ordering = ["kind", "-date", "title"]
+    fields = ["title", "slug", "kind", "author", "publisher", "date", "date_precision", "url",
+              "archive_file", "summary", "cites", "seen_version"]  # fmt: skip
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_total=Count("claims"))
+
+    @admin.display(description="Claims", ordering="claim_total")
+    def claim_count(self, obj) -> int:
+        return obj.claim_total
+
+
+@admin.register(Category)
+class CategoryAdmin(CuratedAdmin):
+    list_display = ["name", "slug", "position", "public_link"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["position"]
+
+
+@admin.register(FeatureGroup)
+class FeatureGroupAdmin(CuratedAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["position"]
+
+    def public_link(self, obj) -> str:
+        return ""
+
+
+@admin.register(Feature)
+class FeatureAdmin(CuratedAdmin):
+    list_display = ["name", "group", "position", "status", "public_link"]
+    list_filter = ["status", "group"]
+    list_select_related = ["group"]
+    search_fields = ["name", "slug", "definition"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["group"]
+    ordering = ["group__position", "position"]
+    actions = [publish, unpublish]
+    fields = ["name", "slug", "group", "position", "status", "definition", "seen_version"]

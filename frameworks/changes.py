@@ -1,0 +1,119 @@
+"""The public change feed: recent changes to published data, newest first.
+
+Built from the history django-simple-history keeps; two queries per model
+(the latest records, then the records before them, to say what changed).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from itertools import chain
+
+from django.db.models import Q
+from django.urls import reverse
+
+from frameworks.models import Claim, Feature, Framework, PublicationStatus, Source
+
+ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
+# Bookkeeping fields that say nothing to a reader.
+QUIET_FIELDS = {"id", "slug", "position"}
+
+
+@dataclass
+class Change:
+    when: datetime.datetime
+    action: str
+    what: str
+    name: str
+    url: str
+    fields: list[str] = field(default_factory=list)
+    reason: str = ""
+
+
+def recent_changes(limit: int = 50) -> list[Change]:
+    feeds = [
+        _changes(
+            # Published then, and still published now.
+            Framework.history.filter(
+                status=PublicationStatus.PUBLISHED,
+                id__in=Framework.objects.published().values("id"),
+            ),
+            "framework",
+            lambda r: (r.name, reverse("frameworks:framework_detail", args=[r.slug])),
+            limit,
+        ),
+        _changes(
+            Feature.history.filter(
+                status=PublicationStatus.PUBLISHED,
+                id__in=Feature.objects.published().values("id"),
+            ),
+            "feature",
+            lambda r: (r.name, reverse("frameworks:feature_detail", args=[r.slug])),
+            limit,
+        ),
+        _changes(
+            Source.history.all(),
+            "source",
+            lambda r: (r.title, reverse("frameworks:source_detail", args=[r.slug])),
+            limit,
+        ),
+        _changes(
+            # The historical record's foreign keys join today's rows.
+            Claim.history.filter(
+                Q(feature__isnull=True) | Q(feature__status=PublicationStatus.PUBLISHED),
+                framework__status=PublicationStatus.PUBLISHED,
+            ).select_related("framework", "source", "feature", "category"),
+            "claim",
+            _claim_name,
+            limit,
+        ),
+    ]
+    return sorted(chain.from_iterable(feeds), key=lambda c: c.when, reverse=True)[:limit]
+
+
+def _claim_name(record) -> tuple[str, str]:
+    subject = record.feature or record.category or record.get_kind_display()
+    name = f"{record.framework.name}: {subject}, according to {record.source.title}"
+    anchor = f"#f-{record.feature.slug}" if record.feature_id else ""
+    return name, reverse("frameworks:framework_detail", args=[record.framework.slug]) + anchor
+
+
+def _changes(history, what: str, describe, limit: int) -> list[Change]:
+    records = list(history.order_by("-history_date", "-history_id")[:limit])
+    if not records:
+        return []
+    model = history.model
+    earlier: dict[int, list] = {}
+    for record in model.objects.filter(
+        id__in={r.id for r in records}, history_id__lt=max(r.history_id for r in records)
+    ).order_by("history_id"):
+        earlier.setdefault(record.id, []).append(record)
+
+    changes = []
+    for record in records:
+        before = [r for r in earlier.get(record.id, []) if r.history_id < record.history_id]
+        fields: list[str] = []
+        if record.history_type == "~" and before:
+            # Plain fields only: diffing many-to-many fields costs queries per record.
+            plain = {f.name for f in record.tracked_fields if f.editable} - QUIET_FIELDS
+            delta = record.diff_against(before[-1], included_fields=plain)
+            fields = [
+                str(record.instance_type._meta.get_field(c.field).verbose_name)
+                for c in delta.changes
+            ]
+            if not fields:
+                continue  # saved again with nothing changed
+        name, url = describe(record)
+        changes.append(
+            Change(
+                when=record.history_date,
+                action=ACTIONS[record.history_type],
+                what=what,
+                name=name,
+                url=url if record.history_type != "-" else "",
+                fields=fields,
+                reason=record.history_change_reason or "",
+            )
+        )
+    return changes

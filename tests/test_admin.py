@@ -1,0 +1,462 @@
+"""Editors curate everything in the admin, and no edit is ever lost."""
+
+import datetime
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db.models import Count
+from django.urls import reverse
+
+from frameworks.editors import make_editor
+from frameworks.models import Claim, Feature, Framework, Source, Verdict
+from tests.factories import make_framework
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a long and unguessable passphrase"
+CURATED = [model for model in admin.site._registry if model._meta.app_label == "frameworks"]
+
+
+@pytest.fixture
+def superuser():
+    return User.objects.create_superuser("boss", "boss@example.org", PASSWORD)
+
+
+@pytest.fixture
+def editor():
+    return make_editor(username="ed", password=PASSWORD)[0]
+
+
+@pytest.fixture
+def other_editor():
+    return make_editor(username="alice", password=PASSWORD)[0]
+
+
+def post_data(response) -> dict:
+    """What the browser would send back from an admin change form, unchanged."""
+    data = {}
+
+    def add(form):
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[bound.html_name] = "on"
+            elif isinstance(value, list | tuple):
+                data[bound.html_name] = [str(v) for v in value]
+            elif isinstance(value, datetime.date):
+                data[bound.html_name] = value.isoformat()
+            else:
+                data[bound.html_name] = str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context.get("inline_admin_formsets", []):
+        add(inline.formset.management_form)
+        for form in inline.formset.forms:
+            add(form)
+    return data
+
+
+def change_url(obj) -> str:
+    return reverse(f"admin:frameworks_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+# --- Every page renders for both kinds of staff ----------------------------------------
+
+
+@pytest.mark.parametrize("user_fixture", ["superuser", "editor"])
+@pytest.mark.parametrize("model", CURATED, ids=[m._meta.model_name for m in CURATED])
+def test_every_changelist_add_change_and_history_page_renders(client, request, user_fixture, model):
+    client.force_login(request.getfixturevalue(user_fixture))
+    name = f"admin:frameworks_{model._meta.model_name}"
+    obj = model.objects.order_by("pk").first()
+    for url in (
+        reverse(f"{name}_changelist"),
+        reverse(f"{name}_add"),
+        reverse(f"{name}_change", args=[obj.pk]),
+        reverse(f"{name}_history", args=[obj.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["category=asynchronous", "disputed=yes", "unknown=first_release", "status=draft", "q=async"],
+)
+def test_framework_changelist_filters_render(client, superuser, query):
+    client.force_login(superuser)
+    url = reverse("admin:frameworks_framework_changelist") + "?" + query
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "disputed=yes",
+        "disputed=resolved",
+        "unknown=yes",
+        "citation=no-locator",
+        "citation=unarchived",
+        "kind__exact=figure",
+        "q=SQLAlchemy",
+    ],  # fmt: skip
+)
+def test_claim_changelist_filters_render(client, superuser, query):
+    client.force_login(superuser)
+    url = reverse("admin:frameworks_claim_changelist") + "?" + query
+    assert client.get(url).status_code == 200
+
+
+def test_the_disputed_filter_finds_claims_on_disputed_subjects(client, superuser):
+    client.force_login(superuser)
+    url = reverse("admin:frameworks_claim_changelist") + "?disputed=yes&q=Django"
+    page = client.get(url).content.decode()
+    assert "synchronous request processing" in page  # Django async: partial vs no
+
+
+# --- Least privilege and login throttling ------------------------------------------------
+
+
+def test_an_editor_cannot_open_users_groups_or_permissions(client, editor):
+    client.force_login(editor)
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    assert client.get(reverse("admin:frameworks_framework_changelist")).status_code == 200
+
+
+def test_only_staff_reach_the_admin(client):
+    client.force_login(User.objects.create_user("visitor", password=PASSWORD))
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_repeated_failed_logins_lock_the_account_out(client, editor):
+    login = reverse("admin:login")
+    address = {"REMOTE_ADDR": "10.0.0.9"}
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(login, {"username": "ed", "password": "wrong"}, **address)
+        assert response.status_code == 200  # the form, with its error
+    response = client.post(login, {"username": "ed", "password": "wrong"}, **address)
+    assert response.status_code == 429
+    response = client.post(login, {"username": "ed", "password": PASSWORD}, **address)
+    assert response.status_code == 429, "even the right password, while locked out"
+    assert b"Too many failed logins" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_create_editor_makes_a_staff_account_in_the_editors_group(monkeypatch):
+    monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
+    call_command("create_editor", "newbie", stdout=io.StringIO())
+    user = User.objects.get(username="newbie")
+    assert user.is_staff
+    assert not user.is_superuser
+    assert user.groups.filter(name="Editors").exists()
+    assert user.check_password(PASSWORD)
+    assert user.has_perm("frameworks.change_claim")
+    assert not user.has_perm("auth.change_user")
+
+
+def test_create_editor_refuses_a_weak_password_or_none():
+    env = {**os.environ, "EDITOR_PASSWORD": "12345678"}
+    command = [sys.executable, "manage.py", "create_editor", "weak"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)
+    assert result.returncode != 0
+    assert "Password refused" in result.stderr
+    env.pop("EDITOR_PASSWORD")
+    result = subprocess.run(
+        command,
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode != 0
+    assert "set $EDITOR_PASSWORD" in result.stderr
+
+
+# --- Validation in the model, shown on the form ------------------------------------------
+
+
+def claim_form(**fields) -> dict:
+    django = Framework.objects.get(slug="django")
+    return {
+        "framework": django.pk,
+        "source": django.claims.first().source_id,
+        "excerpt": "synchronous request processing,",
+        **fields,
+    }
+
+
+def test_partial_without_a_note_is_refused_with_a_friendly_message(client, editor):
+    client.force_login(editor)
+    data = claim_form(
+        kind="feature", feature=Feature.objects.get(slug="graphql").pk, status="partial"
+    )
+    response = client.post(reverse("admin:frameworks_claim_add"), data)
+    assert response.status_code == 200
+    assert "a partial status always carries a note" in response.content.decode()
+
+
+def test_a_figure_needs_an_as_of_date(client, editor):
+    client.force_login(editor)
+    data = claim_form(kind="figure", metric="github_stars", value="10")
+    response = client.post(reverse("admin:frameworks_claim_add"), data)
+    assert response.status_code == 200
+    assert "Required for a figure claim" in response.content.decode()
+
+
+def test_a_second_claim_from_the_same_source_on_the_same_subject_is_refused(client, editor):
+    client.force_login(editor)
+    existing = Claim.objects.filter(framework__slug="django", kind="feature").first()
+    data = claim_form(kind="feature", feature=existing.feature_id, status="yes")
+    data["source"] = existing.source_id
+    response = client.post(reverse("admin:frameworks_claim_add"), data)
+    assert "already has a claim on this subject" in response.content.decode()
+
+
+# --- Drafts ---------------------------------------------------------------------------------
+
+
+def test_bulk_actions_publish_unpublish_and_mark_verified(client, editor):
+    client.force_login(editor)
+    url = reverse("admin:frameworks_framework_changelist")
+    bottle = Framework.objects.get(slug="bottle")
+
+    client.post(url, {"action": "unpublish", "_selected_action": [bottle.pk]})
+    bottle.refresh_from_db()
+    assert bottle.status == "draft"
+    preview = client.get("/frameworks/bottle/")  # staff may preview a draft
+    assert preview.status_code == 200
+    assert b"Draft: only staff can see this page" in preview.content
+    client.logout()
+    assert client.get("/frameworks/bottle/").status_code == 404
+    assert b'value="bottle"' not in client.get("/").content
+
+    client.force_login(editor)
+    client.post(url, {"action": "publish", "_selected_action": [bottle.pk]})
+    client.post(url, {"action": "mark_verified_today", "_selected_action": [bottle.pk]})
+    bottle.refresh_from_db()
+    assert bottle.status == "published"
+    assert bottle.last_verified == datetime.date.today()
+    assert bottle.history.first().history_user == editor
+
+
+def test_a_draft_feature_is_invisible_to_the_public(client):
+    Feature.objects.filter(slug="graphql").update(status="draft")
+    assert client.get("/features/graphql/").status_code == 404
+    assert "/features/graphql/" not in client.get("/").content.decode()
+
+
+# --- History and revert ------------------------------------------------------------------
+
+
+def test_an_admin_edit_is_recorded_with_who_and_shows_on_the_next_request(client, editor):
+    client.force_login(editor)
+    hug = Framework.objects.get(slug="hug")
+    form = client.get(change_url(hug))
+    data = post_data(form)
+    data["summary"] = "Edited in the admin."
+    response = client.post(change_url(hug), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    record = hug.history.first()
+    assert record.history_user == editor
+    assert record.summary == "Edited in the admin."
+    assert "Edited in the admin." in client.get("/frameworks/hug/").content.decode()
+    history_page = client.get(reverse("admin:frameworks_framework_history", args=[hug.pk]))
+    assert "Edited in the admin." in history_page.content.decode()
+    changes = client.get("/changes/").content.decode()
+    latest = changes[changes.index("<tbody>") : changes.index("</tr>", changes.index("<tbody>"))]
+    assert "Framework changed" in latest
+    assert "summary" in latest
+
+
+def test_recent_changes_leave_out_drafts(client, django_assert_max_num_queries):
+    secret = make_framework(slug="secret-sauce", name="Secret Sauce", status="draft")
+    secret.summary = "Still a secret."
+    secret.save()
+    flask = Framework.objects.get(slug="flask")
+    flask.summary = "Flask, summarised anew."
+    flask.save()
+    for source in Source.objects.all()[:3]:
+        source.summary += " Reviewed."
+        source.save()
+
+    with django_assert_max_num_queries(10):
+        page = client.get("/changes/").content.decode()
+    assert "/frameworks/flask/" in page
+    assert "Secret Sauce" not in page
+
+    secret.status = "published"
+    secret.save()
+    assert "Secret Sauce" in client.get("/changes/").content.decode()
+
+
+def test_writes_outside_the_admin_are_recorded_too():
+    flask = Framework.objects.get(slug="flask")
+    flask.licence = "BSD-3-Clause"
+    flask.save()  # as from the shell
+    record = flask.history.first()
+    assert record.licence == "BSD-3-Clause"
+    assert record.history_user is None
+    assert record.history_type == "~"
+    loaded = Claim.objects.filter(framework__slug="flask").first().history.last()
+    assert loaded.history_change_reason == "load_dataset"
+
+
+def test_a_revert_restores_the_old_values(client, editor):
+    client.force_login(editor)
+    django = Framework.objects.get(slug="django")
+    original = django.summary
+    django.summary = "A mistaken summary."
+    django.save()
+    old = django.history.filter(summary=original).first()
+
+    url = reverse("admin:frameworks_framework_simple_history", args=[django.pk, old.history_id])
+    response = client.post(url, post_data(client.get(url)))
+    assert response.status_code == 302
+
+    django.refresh_from_db()
+    assert django.summary == original
+    assert django.history.first().history_user == editor
+
+
+# --- No lost update ------------------------------------------------------------------------
+
+
+def test_a_save_over_someone_elses_newer_save_is_refused_and_shows_their_change(
+    client, editor, other_editor
+):
+    hug = Framework.objects.get(slug="hug")
+    client.force_login(editor)
+    mine = post_data(client.get(change_url(hug)))  # I open the page...
+
+    alice = type(client)()
+    alice.force_login(other_editor)
+    theirs = post_data(alice.get(change_url(hug)))  # ...so does Alice, who saves first
+    theirs["summary"] = "Alice's summary."
+    assert alice.post(change_url(hug), theirs).status_code == 302
+
+    mine["summary"] = "My summary."
+    response = client.post(change_url(hug), mine)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "alice saved this" in page
+    assert "Alice&#x27;s summary." in page
+    assert "My summary." in page, "my edit stays in the form"
+    hug.refresh_from_db()
+    assert hug.summary == "Alice's summary."
+
+    # Having seen her change, saving again replaces it.
+    again = post_data(response)
+    response = client.post(change_url(hug), again)
+    assert response.status_code == 302
+    hug.refresh_from_db()
+    assert hug.summary == "My summary."
+
+
+def test_an_edited_claim_inline_is_checked_too(client, editor):
+    claim = Claim.objects.filter(framework__slug="hug", kind="feature").first()
+    client.force_login(editor)
+    mine = post_data(client.get(change_url(claim.framework)))
+    claim.note = "Changed meanwhile."
+    claim.save()
+    response = client.post(change_url(claim.framework), mine)
+    assert response.status_code == 200
+    assert "saved this at" in response.content.decode()
+
+
+# --- Bulk import ---------------------------------------------------------------------------
+
+GOOD_CSV = (
+    "framework,source,kind,subject,status,how,package,excerpt,locator\n"
+    "tiny,popular-frameworks-2020,feature,openapi,yes,built_in,,automatic documentation,Falcon\n"
+    "tiny,popular-frameworks-2020,feature,validation,yes,built_in,,"
+    "type-driven automatic validation,Falcon\n"
+)
+
+
+@pytest.fixture
+def tiny():
+    return make_framework(slug="tiny", name="Tiny")
+
+
+def upload(client, text: str, **extra):
+    url = reverse("admin:frameworks_claim_import")
+    data = {"file": SimpleUploadedFile("claims.csv", text.encode(), "text/csv"), **extra}
+    return client.post(url, data)
+
+
+def test_a_csv_import_is_previewed_first_and_applied_in_one_go(client, editor, tiny):
+    client.force_login(editor)
+    before = Claim.objects.count()
+    response = upload(client, GOOD_CSV)
+    assert response.status_code == 200
+    assert "All 2 rows are valid. Nothing has been saved yet." in response.content.decode()
+    assert Claim.objects.count() == before
+
+    csv_text = response.context["csv_text"]
+    response = client.post(
+        reverse("admin:frameworks_claim_import"), {"csv_text": csv_text, "apply": "1"}
+    )
+    assert response.status_code == 302
+    assert Claim.objects.count() == before + 2
+    openapi = Verdict.objects.get(framework=tiny, feature__slug="openapi")
+    assert openapi.status == "yes"
+    assert Claim.objects.filter(framework=tiny).first().history.first().history_user == editor
+
+
+def test_a_csv_with_a_bad_row_lists_every_problem_by_row_and_imports_nothing(client, editor, tiny):
+    client.force_login(editor)
+    bad = GOOD_CSV + (
+        "tiny,popular-frameworks-2020,feature,teleportation,yes,,,made up,Falcon\n"
+        "nosuch,popular-frameworks-2020,feature,orm,partial,,,Hug,Falcon\n"
+    )
+    before = Claim.objects.count()
+    response = upload(client, bad)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "2 of 4 rows have problems, so nothing was imported" in page
+    row_four = page[page.index("<td>4</td>") : page.index("<td>5</td>")]
+    assert "not a known feature" in row_four
+    assert "framework “nosuch” does not exist" in page[page.index("<td>5</td>") :]
+    response = client.post(
+        reverse("admin:frameworks_claim_import"), {"csv_text": bad, "apply": "1"}
+    )
+    assert response.status_code == 400
+    assert Claim.objects.count() == before
+
+
+def test_a_csv_excerpt_must_be_found_in_the_source(client, editor, tiny):
+    client.force_login(editor)
+    text = GOOD_CSV.replace("type-driven automatic validation", "type-driven magic")
+    page = upload(client, text).content.decode()
+    assert "not found word for word" in page
+
+
+def test_a_csv_without_the_needed_columns_is_refused(client, editor):
+    client.force_login(editor)
+    page = upload(client, "framework,kind\nhug,feature\n").content.decode()
+    assert "Missing columns: excerpt, source" in page
+
+
+def test_a_framework_change_page_runs_a_fixed_number_of_queries_however_many_claims(
+    client, superuser, django_assert_max_num_queries
+):
+    """Each inline row must not look up its history, source or feature on its own."""
+    most_claims = Framework.objects.annotate(n=Count("claims")).order_by("-n").first()
+    assert most_claims.claims.count() > 60
+    client.force_login(superuser)
+    with django_assert_max_num_queries(25):
+        assert client.get(change_url(most_claims)).status_code == 200
