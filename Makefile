@@ -28,7 +28,7 @@ dev: install ## runserver with DEBUG on, for development
 # Tests need no stable key: a throwaway one, unless DJANGO_SECRET_KEY is set.
 test lint: export DJANGO_SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')
 
-test: install lint check-deploy ## Install and run the whole suite
+test: install node_modules/.installed lint check-deploy ## Install and run the whole suite
 	$(BIN)/pytest
 
 lint: install
@@ -51,6 +51,12 @@ editor: install ## Create an editor account: make editor NAME=ada (password prom
 
 install: $(INSTALLED)
 
+# axe-core and the Nu HTML checker for the browser tests, pinned by package-lock.json.
+node_modules/.installed: package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the browser tests (apt-get install -y npm)"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 $(INSTALLED): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; found " + sys.version.split()[0] + " (set PYTHON=python3.12)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,5 +73,5 @@ lock:
 	  .lock-venv/bin/python -m pip freeze --disable-pip-version-check ) > requirements.lock
 	rm -rf .lock-venv
 
-clean: ## Remove the venv, the embedded database and collected static files
-	rm -rf $(VENV) .data staticfiles
+clean: ## Remove the venv, the embedded database, collected static files, node_modules, screenshots
+	rm -rf $(VENV) .data staticfiles node_modules artifacts

@@ -107,7 +107,7 @@ def _changes(history, what: str, describe, limit: int) -> list[Change]:
         name, url = describe(record)
         changes.append(
             Change(
-                when=record.history_date,
+                when=record.history_date.replace(microsecond=0),  # HTML allows 3 digits
                 action=ACTIONS[record.history_type],
                 what=what,
                 name=name,

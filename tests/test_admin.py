@@ -3,6 +3,7 @@
 import datetime
 import io
 import os
+import re
 import subprocess
 import sys
 
@@ -73,6 +74,10 @@ def change_url(obj) -> str:
 # --- Every page renders for both kinds of staff ----------------------------------------
 
 
+# A style attribute, an inline <script> or an on* handler attribute.
+INLINE_CODE = re.compile(r"""\sstyle=["']|<script(?![^>]*\ssrc=)[^>]*>|\son[a-z]+=["']""")
+
+
 @pytest.mark.parametrize("user_fixture", ["superuser", "editor"])
 @pytest.mark.parametrize("model", CURATED, ids=[m._meta.model_name for m in CURATED])
 def test_every_changelist_add_change_and_history_page_renders(client, request, user_fixture, model):
@@ -85,7 +90,11 @@ def test_every_changelist_add_change_and_history_page_renders(client, request, u
         reverse(f"{name}_change", args=[obj.pk]),
         reverse(f"{name}_history", args=[obj.pk]),
     ):
-        assert client.get(url).status_code == 200, url
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not INLINE_CODE.search(response.content.decode()), (
+            f"{url} has inline script or style, which the Content-Security-Policy blocks"
+        )
 
 
 @pytest.mark.parametrize(

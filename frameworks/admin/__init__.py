@@ -53,6 +53,8 @@ class CuratedAdmin(SimpleHistoryAdmin):
 
     form = VersionCheckedForm
     list_per_page = 50
+    # The library's own has an inline style, which the Content-Security-Policy blocks.
+    object_history_list_template = "admin/frameworks/object_history_list.html"
 
     @admin.display(description="Public page")
     def public_link(self, obj) -> str:
