@@ -324,6 +324,13 @@ def test_writes_outside_the_admin_are_recorded_too():
     assert loaded.history_change_reason == "load_dataset"
 
 
+def test_the_shell_starts_without_warnings_about_history_models(capsys):
+    call_command("shell", command="print(Framework.history.model.__name__)")
+    out, err = capsys.readouterr()
+    assert "HistoricalFramework" in out
+    assert "could not be automatically imported" not in out + err
+
+
 def test_a_revert_restores_the_old_values(client, editor):
     client.force_login(editor)
     django = Framework.objects.get(slug="django")
