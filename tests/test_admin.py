@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from frameworks.editors import make_editor
 from frameworks.models import Claim, Feature, Framework, Source, Verdict
-from tests.factories import make_framework
+from tests.factories import make_framework, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +89,7 @@ def test_every_changelist_add_change_and_history_page_renders(client, request, u
         reverse(f"{name}_add"),
         reverse(f"{name}_change", args=[obj.pk]),
         reverse(f"{name}_history", args=[obj.pk]),
+        reverse(f"{name}_deleted"),
     ):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -346,6 +347,66 @@ def test_a_revert_restores_the_old_values(client, editor):
     django.refresh_from_db()
     assert django.summary == original
     assert django.history.first().history_user == editor
+
+
+def test_a_deleted_framework_is_restored_with_its_claims(client, editor):
+    hug = Framework.objects.get(slug="hug")
+    claims = sorted(hug.claims.values_list("pk", flat=True))
+    summary = hug.summary
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:frameworks_framework_delete", args=[hug.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Framework.objects.filter(slug="hug").exists()
+    assert client.get("/frameworks/hug/").status_code == 404
+
+    deleted = client.get(reverse("admin:frameworks_framework_deleted")).content.decode()
+    assert "Restore Hug" in deleted
+    assert f"<td>{len(claims)}</td>" in deleted, "says how many claims went with it"
+
+    record = Framework.history.filter(slug="hug", history_type="-").first()
+    restore_url = reverse("admin:frameworks_framework_restore", args=[record.history_id])
+    response = client.post(restore_url)
+    assert response.status_code == 302
+    hug = Framework.objects.get(slug="hug")
+    assert hug.summary == summary
+    assert sorted(hug.claims.values_list("pk", flat=True)) == claims
+    assert hug.history.first().history_change_reason == "restored after deletion"
+    assert hug.history.first().history_user == editor
+    assert client.get("/frameworks/hug/").status_code == 200
+    assert (
+        "Restore Hug"
+        not in client.get(reverse("admin:frameworks_framework_deleted")).content.decode()
+    )
+
+    # Restoring twice explains itself instead of failing.
+    response = client.post(restore_url, follow=True)
+    assert response.status_code == 200
+    assert "exists again already" in response.content.decode()
+
+
+def test_a_restore_that_would_clash_is_refused_with_a_reason(client, editor):
+    Framework.objects.get(slug="hug").delete()
+    make_framework(slug="hug", name="Another Hug")
+    record = Framework.history.filter(name="Hug", history_type="-").first()
+    client.force_login(editor)
+    restore_url = reverse("admin:frameworks_framework_restore", args=[record.history_id])
+    page = client.post(restore_url, follow=True).content.decode()
+    assert "Hug cannot come back" in page
+    assert "Slug already exists" in page
+    assert Framework.objects.get(slug="hug").name == "Another Hug"
+
+
+def test_a_deleted_source_comes_back_with_the_sources_it_cites(client, editor):
+    cited = Source.objects.get(slug="netguru-2023")
+    citing = make_source(slug="citing-source", title="A citing source")
+    citing.cites.set([cited])
+    citing.delete()
+    client.force_login(editor)
+    record = Source.history.filter(slug="citing-source", history_type="-").first()
+    client.post(reverse("admin:frameworks_source_restore", args=[record.history_id]))
+    assert list(Source.objects.get(slug="citing-source").cites.all()) == [cited]
 
 
 # --- No lost update ------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from frameworks.admin.filters import (
     FrameworkUnknownFilter,
 )
 from frameworks.admin.imports import ClaimImportMixin
+from frameworks.admin.restore import RestoreDeletedMixin
 from frameworks.admin.widgets import PreloadedAutocompleteSelect
 from frameworks.models import (
     Category,
@@ -48,8 +49,8 @@ admin.site.site_title = "Editors"
 admin.site.index_title = "Curated data"
 
 
-class CuratedAdmin(SimpleHistoryAdmin):
-    """History, a version check on every save, and a link to the public page."""
+class CuratedAdmin(RestoreDeletedMixin, SimpleHistoryAdmin):
+    """History, undoable deletions, a version check on every save, a link to the public page."""
 
     form = VersionCheckedForm
     list_per_page = 50
