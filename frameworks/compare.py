@@ -24,6 +24,13 @@ from frameworks.table import UNKNOWN, Cell
 MIN_FRAMEWORKS, MAX_FRAMEWORKS = 2, 6
 
 
+class HintField(forms.CharField):
+    """A preference, not a request: a value that cannot be used (a NUL, say) is ignored."""
+
+    def clean(self, value):
+        return value if isinstance(value, str) and "\x00" not in value else ""
+
+
 class CompareForm(forms.Form):
     f = forms.MultipleChoiceField(
         label="Frameworks",
@@ -34,10 +41,11 @@ class CompareForm(forms.Form):
     )
     diff = forms.BooleanField(required=False, label="Only differences")
     # On phones two columns show at a time: the first framework and this one.
-    with_ = forms.CharField(required=False)
+    with_ = HintField(required=False)
 
     def __init__(self, data, *, frameworks: list[Framework]):
         data = data.copy()
+        data.setlist("f", [slug for slug in data.getlist("f") if slug])  # ?f=&f=flask
         if "with" in data:
             data["with_"] = data["with"]
         super().__init__(data)

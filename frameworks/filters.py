@@ -16,6 +16,7 @@ import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
+from django_filters.fields import MultipleChoiceField
 
 from frameworks.models import ClaimKind, Framework, SupportStatus, Verdict
 
@@ -41,6 +42,21 @@ EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+
+class DistinctChoicesField(MultipleChoiceField):
+    """Each value once, blanks dropped: ``?feature=orm&feature=orm&feature=`` means orm.
+
+    A repeated value would add one more subquery per repeat (a thousand of them
+    take minutes), and a blank is what an empty form field sends.
+    """
+
+    def to_python(self, value):
+        return list(dict.fromkeys(choice for choice in super().to_python(value) if choice))
+
+
+class DistinctChoicesFilter(django_filters.MultipleChoiceFilter):
+    field_class = DistinctChoicesField
 
 
 class FrameworkFilterForm(forms.Form):
@@ -85,10 +101,10 @@ class FrameworkFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search", label="Search names and summaries", max_length=100
     )
-    category = django_filters.MultipleChoiceFilter(
+    category = DistinctChoicesFilter(
         method="filter_categories", label="Category", widget=forms.CheckboxSelectMultiple
     )
-    feature = django_filters.MultipleChoiceFilter(
+    feature = DistinctChoicesFilter(
         method="filter_features", label="Must have", widget=forms.CheckboxSelectMultiple
     )
     extensions = django_filters.BooleanFilter(
@@ -120,7 +136,7 @@ class FrameworkFilterSet(django_filters.FilterSet):
         label="Sort by",
         empty_label=None,
     )
-    hide = django_filters.MultipleChoiceFilter(
+    hide = DistinctChoicesFilter(
         method="keep", label="Hide column groups", widget=forms.CheckboxSelectMultiple
     )
 

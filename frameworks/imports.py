@@ -20,6 +20,7 @@ from django.db import transaction
 from frameworks.dataset.lint import SourceTexts, normalise_whitespace
 from frameworks.dataset.load import claim_key
 from frameworks.models import Category, Claim, ClaimKind, Feature, Framework, Source
+from frameworks.models.claims import ONE_CLAIM_PER_SUBJECT
 
 COLUMNS = [
     "framework", "source", "kind", "subject", "status", "how", "package", "value", "value_max",
@@ -30,6 +31,7 @@ TEXT_COLUMNS = [
     "status", "how", "package", "as_written", "label_as_written", "as_of_precision",
     "advice_kind", "text", "excerpt", "locator", "note",
 ]  # fmt: skip
+RELATED_FIELDS = ["framework", "source", "via", "feature", "category", "based_on"]
 REQUIRED_COLUMNS = {"framework", "source", "kind", "excerpt"}
 CHANGE_REASON = "CSV import"
 MAX_ROWS = 2000
@@ -59,30 +61,34 @@ class ImportPlan:
 
 def plan_import(text: str) -> ImportPlan:
     """Read and check every row; change nothing."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = REQUIRED_COLUMNS - set(header)
-    unknown = set(header) - set(COLUMNS)
-    if missing or unknown:
-        errors = []
-        if missing:
-            errors.append(f"Missing columns: {', '.join(sorted(missing))}.")
-        if unknown:
-            errors.append(f"Unknown columns: {', '.join(sorted(unknown))}.")
-        errors.append(f"Expected columns: {', '.join(COLUMNS)}.")
+    if "\x00" in text:
+        return ImportPlan([], ["The file holds NUL characters: is it really a CSV text file?"])
+    try:
+        # newline="" lets csv read any line ending, old Mac ones included.
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = [name.strip() for name in next(reader, [])]
+        records = list(reader)
+    except csv.Error as error:
+        return ImportPlan([], [f"The file is not valid CSV: {error}."])
+    if errors := _header_errors(header):
         return ImportPlan([], errors)
+    if len(records) > MAX_ROWS:
+        return ImportPlan([], [f"Too many rows ({len(records)}): at most {MAX_ROWS} per file."])
 
     lookups = _Lookups()
     texts = SourceTexts(settings.SOURCES_DIR)
     rows = []
     seen_keys: dict[tuple, int] = {}
-    for number, raw in enumerate(reader, start=2):
-        if number - 1 > MAX_ROWS:
-            return ImportPlan(rows, [f"Too many rows: at most {MAX_ROWS} per file."])
-        data = {name.strip(): (value or "").strip() for name, value in raw.items() if name}
-        if not any(data.values()):
+    for number, values in enumerate(records, start=2):
+        if not any(value.strip() for value in values):
             continue
-        row = ImportRow(number, data)
+        row = ImportRow(
+            number, {name: value.strip() for name, value in zip(header, values, strict=False)}
+        )
+        if len(values) > len(header):
+            row.errors.append(
+                f"{len(values)} values but {len(header)} columns: quote values that hold commas."
+            )
         row.claim = _build_claim(row, lookups)
         if row.claim is not None:
             _validate(row, texts)
@@ -93,7 +99,36 @@ def plan_import(text: str) -> ImportPlan:
         rows.append(row)
     if not rows:
         return ImportPlan([], ["The file has a header but no rows."])
+    _check_against_existing_claims(rows)
     return ImportPlan(rows)
+
+
+def _header_errors(header: list[str]) -> list[str]:
+    errors = []
+    if "" in header:
+        errors.append(f"Column {header.index('') + 1} of the header has no name.")
+    repeated = sorted({name for name in header if name and header.count(name) > 1})
+    if repeated:
+        errors.append(f"Columns named more than once: {', '.join(repeated)}.")
+    missing = REQUIRED_COLUMNS - set(header)
+    if missing:
+        errors.append(f"Missing columns: {', '.join(sorted(missing))}.")
+    unknown = set(header) - set(COLUMNS) - {""}
+    if unknown:
+        errors.append(f"Unknown columns: {', '.join(sorted(unknown))}.")
+    if errors:
+        errors.append(f"Expected columns: {', '.join(COLUMNS)}.")
+    return errors
+
+
+def _check_against_existing_claims(rows: list[ImportRow]) -> None:
+    """One query for every row: does the database hold a claim on the same subject?"""
+    checked = [row for row in rows if row.claim is not None and not row.errors]
+    frameworks = {row.claim.framework_id for row in checked}
+    existing = {_key(claim) for claim in Claim.objects.filter(framework_id__in=frameworks)}
+    for row in checked:
+        if _key(row.claim) in existing:
+            row.errors.append(f"row: {ONE_CLAIM_PER_SUBJECT}")
 
 
 def apply_import(plan: ImportPlan) -> int:
@@ -174,7 +209,10 @@ def _parse(row: ImportRow, name: str, convert, error):
 def _validate(row: ImportRow, texts: SourceTexts) -> None:
     claim = row.claim
     try:
-        claim.full_clean()
+        # Constraints and uniqueness would cost a query each per row: Claim.clean
+        # checks what the constraints do, and uniqueness is checked for all rows at once.
+        # Related objects come from the lookups, so their existence needs no query either.
+        claim.full_clean(exclude=RELATED_FIELDS, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             label = "row" if name == "__all__" else name

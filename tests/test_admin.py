@@ -226,6 +226,22 @@ def test_a_figure_needs_an_as_of_date(client, editor):
     assert "Required for a figure claim" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"kind": "first_release", "year": "0"}, "A release year between 1990 and 2100."),
+        ({"kind": "built_on", "based_on": "django"}, "A framework is not built on itself."),
+    ],
+)
+def test_implausible_values_are_refused(client, editor, fields, message):
+    client.force_login(editor)
+    if "based_on" in fields:
+        fields["based_on"] = Framework.objects.get(slug=fields["based_on"]).pk
+    response = client.post(reverse("admin:frameworks_claim_add"), claim_form(**fields))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
 def test_a_second_claim_from_the_same_source_on_the_same_subject_is_refused(client, editor):
     client.force_login(editor)
     existing = Claim.objects.filter(framework__slug="django", kind="feature").first()

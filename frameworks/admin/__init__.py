@@ -11,11 +11,13 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -60,6 +62,34 @@ class CuratedAdmin(RestoreDeletedMixin, SimpleHistoryAdmin):
     @admin.display(description="Public page")
     def public_link(self, obj) -> str:
         return format_html('<a href="{}">view</a>', obj.get_absolute_url())
+
+    # --- Tampered or mistyped addresses get a 404 or a message, never a 500 ---
+
+    def history_view(self, request, object_id, extra_context=None):
+        return super().history_view(request, _id_or_404(object_id), extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return super().history_form_view(
+            request, _id_or_404(object_id), _id_or_404(version_id), extra_context
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        # PostgreSQL text cannot hold NUL, and no name contains one.
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        ids = [pk for pk in selected if pk.isdigit()]
+        if ids != selected:  # Django then says that items must be selected
+            request.POST = request.POST.copy()
+            request.POST.setlist(ACTION_CHECKBOX_NAME, ids)
+        return super().response_action(request, queryset, *args, **kwargs)
+
+
+def _id_or_404(value) -> str:
+    if not str(value).isdigit():
+        raise Http404("No such record.")
+    return value
 
 
 # --- Drafts ---------------------------------------------------------------------------

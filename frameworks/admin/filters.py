@@ -6,7 +6,15 @@ from django.db.models import Exists, OuterRef, Q
 from frameworks.models import Category, ClaimKind, SupportStatus, Verdict
 
 
-class CategoryFilter(admin.SimpleListFilter):
+class ChoiceListFilter(admin.SimpleListFilter):
+    """A filter whose value counts only if it is one of its choices (a typo shows everything)."""
+
+    def chosen(self) -> str | None:
+        value = self.value()
+        return value if value in {str(key) for key, _ in self.lookup_choices} else None
+
+
+class CategoryFilter(ChoiceListFilter):
     title = "category"
     parameter_name = "category"
 
@@ -14,9 +22,9 @@ class CategoryFilter(admin.SimpleListFilter):
         return [(c.slug, c.name) for c in Category.objects.order_by("position")]
 
     def queryset(self, request, queryset):
-        if not self.value():
+        if not self.chosen():
             return queryset
-        members = Verdict.objects.memberships().filter(category__slug=self.value())
+        members = Verdict.objects.memberships().filter(category__slug=self.chosen())
         return queryset.filter(pk__in=members.values("framework_id"))
 
 
@@ -36,7 +44,7 @@ class FrameworkDisputedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class FrameworkUnknownFilter(admin.SimpleListFilter):
+class FrameworkUnknownFilter(ChoiceListFilter):
     title = "unknown facts"
     parameter_name = "unknown"
 
@@ -48,9 +56,9 @@ class FrameworkUnknownFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        if not self.value():
+        if not self.chosen():
             return queryset
-        known = Verdict.objects.filter(kind=self.value()).values("framework_id")
+        known = Verdict.objects.filter(kind=self.chosen()).values("framework_id")
         return queryset.exclude(pk__in=known)
 
 

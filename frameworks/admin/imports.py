@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -31,6 +32,8 @@ class ClaimImportForm(forms.Form):
                 raise forms.ValidationError("The file is not UTF-8 text.") from error
         if not cleaned.get("csv_text"):
             raise forms.ValidationError("Choose a CSV file to check.")
+        if "\x00" in cleaned["csv_text"]:
+            raise forms.ValidationError("The file holds NUL characters: is it a CSV text file?")
         return cleaned
 
 
@@ -57,9 +60,15 @@ class ClaimImportMixin:
         if request.method == "POST" and form.is_valid():
             plan = plan_import(form.cleaned_data["csv_text"])
             if "apply" in request.POST and plan.valid:
-                count = apply_import(plan)
-                self.message_user(request, f"Imported {count} claims.", messages.SUCCESS)
-                return redirect(reverse("admin:frameworks_claim_changelist"))
+                try:
+                    count = apply_import(plan)
+                except IntegrityError as error:  # a check the preview could not make
+                    plan.errors.append(
+                        f"The database refused the import, so none was saved: {error}"
+                    )
+                else:
+                    self.message_user(request, f"Imported {count} claims.", messages.SUCCESS)
+                    return redirect(reverse("admin:frameworks_claim_changelist"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -71,7 +80,8 @@ class ClaimImportMixin:
             else "",
             "columns": COLUMNS,
         }
-        status = 400 if plan is not None and not plan.valid else 200
+        refused = (form.is_bound and not form.is_valid()) or (plan is not None and not plan.valid)
+        status = 400 if refused else 200
         return TemplateResponse(
             request, "admin/frameworks/claim/import.html", context, status=status
         )

@@ -30,6 +30,8 @@ from frameworks.models.vocabulary import (
 # --- Claims --------------------------------------------------------------------
 
 
+# Python web frameworks are not older than Python; the end is a guard against typos.
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 ONE_CLAIM_PER_SUBJECT = (
     "This source already has a claim on this subject for this framework: edit that one instead."
 )
@@ -326,6 +328,12 @@ class Claim(models.Model):
             SupportStatus.NO,
         ):
             errors["status"] = "Say yes (actively developed) or no."
+        if self.year is not None and not EARLIEST_YEAR <= self.year <= LATEST_YEAR:
+            errors["year"] = f"A release year between {EARLIEST_YEAR} and {LATEST_YEAR}."
+        if self.as_of is not None and not EARLIEST_YEAR <= self.as_of.year <= LATEST_YEAR:
+            errors["as_of"] = f"A date between {EARLIEST_YEAR} and {LATEST_YEAR}."
+        if self.based_on_id is not None and self.based_on_id == self.framework_id:
+            errors["based_on"] = "A framework is not built on itself."
         if self.kind == ClaimKind.FIGURE and self.as_of_precision == DatePrecision.UNKNOWN:
             errors["as_of_precision"] = "A figure needs an as-of date: at least the year."
         if self.preferred and self.kind not in RESOLVABLE_KINDS:

@@ -15,19 +15,15 @@ def is_htmx(request: HttpRequest) -> bool:
 
 def comparison_table(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     table = build_table(request.GET)
-    if not table.valid:
-        if fmt != "html":
-            return bad_request_text(table.filterset.form.errors)
-        response = render(request, "frameworks/table.html", {"table": table}, status=400)
-    elif fmt == "csv":
+    if not table.valid and fmt != "html":
+        return bad_request_text(table.filterset.form.errors)
+    if fmt == "csv":
         return opendata.table_csv(table, request.build_absolute_uri)
-    elif fmt == "json":
+    if fmt == "json":
         return opendata.table_json(table, request.build_absolute_uri, request.GET.urlencode())
-    else:
-        template = (
-            "frameworks/table.html#comparison" if is_htmx(request) else "frameworks/table.html"
-        )
-        response = render(request, template, {"table": table})
+    # htmx swaps the fragment in, the errors included: base.html tells it to swap a 400.
+    template = "frameworks/table.html#comparison" if is_htmx(request) else "frameworks/table.html"
+    response = render(request, template, {"table": table}, status=200 if table.valid else 400)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -118,6 +118,16 @@ def test_a_visitor_filters_compares_and_follows_the_sources(site, open_page, jav
     screenshot(page, f"visitor-{'js' if javascript else 'no-js'}-source")
 
 
+def test_an_impossible_filter_says_why_in_place(site, page):
+    page.goto(site + "/")
+    page.locator("#f-since").fill("2020")
+    page.locator("#f-until").fill("2010")
+    page.locator("#f-until").press("Enter")
+    expect(page.locator(".form-errors")).to_contain_text("2020 is after 2010")
+    expect(page).to_have_url(re.compile(r"since=2020.*until=2010"))
+    expect(page.locator("#f-since")).to_have_value("2020")
+
+
 def test_on_a_phone_the_table_is_cards_and_compare_shows_a_pair(site, open_page):
     page = open_page(viewport=PHONE)
     page.goto(site + "/")
