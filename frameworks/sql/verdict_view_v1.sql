@@ -1,5 +1,7 @@
 -- The published value of every subject, derived from its claims.
 -- docs/data.md explains the rule in prose; this is the one implementation.
+-- Migration 0002 creates the view from this file. Once a release has run it,
+-- change the rule in verdict_view_v2.sql with a new migration, not here.
 --
 -- A subject is one framework and one of: a feature, a category, a figure's
 -- metric, its first-release year, whether it is actively developed.
