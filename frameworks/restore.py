@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
-from frameworks.models import Claim, Framework
+from frameworks.models import Claim, Framework, Source
 
 RESTORED = "restored after deletion"
 # Rows removed by one cascade are recorded within moments of each other.
@@ -34,23 +34,43 @@ class Deletion:
 
 
 def deletions(model: type[Model], limit: int = 100) -> list[Deletion]:
-    """Deleted objects of a model that have not come back, newest first (two queries)."""
+    """Deleted objects of a model that have not come back, newest first (at most three queries)."""
     history = model.history.model
     records = list(
         history.objects.filter(history_type="-")
         .exclude(id__in=model.objects.values("pk"))
         .select_related("history_user")
-        .order_by("-history_date")
-        .distinct()[:limit]
+        .order_by("-history_date")[:limit]
     )
     latest: dict[int, object] = {}
     for record in records:  # an object deleted, restored and deleted again: the last time
         latest.setdefault(record.id, record)
-    counts = _cascaded_claim_counts(list(latest.values())) if model is Framework else {}
+    records = list(latest.values())
+    counts = _cascaded_claim_counts(records) if model is Framework else {}
+    names = (
+        _claim_names(records)
+        if model is Claim
+        else {r.history_id: str(r.instance) for r in records}
+    )
     return [
-        Deletion(record=r, name=str(r.instance), dependants=counts.get(r.history_id, 0))
-        for r in latest.values()
+        Deletion(record=r, name=names[r.history_id], dependants=counts.get(r.history_id, 0))
+        for r in records
     ]
+
+
+def _claim_names(records) -> dict[int, str]:
+    """Who said what about which framework, in two queries; either may be gone too."""
+    frameworks = dict(
+        Framework.objects.filter(pk__in={r.framework_id for r in records}).values_list("pk", "name")
+    )
+    sources = dict(
+        Source.objects.filter(pk__in={r.source_id for r in records}).values_list("pk", "slug")
+    )
+    return {
+        r.history_id: f"{sources.get(r.source_id, 'a deleted source')} on "
+        f"{frameworks.get(r.framework_id, 'a deleted framework')}: {r.get_kind_display()}"
+        for r in records
+    }
 
 
 @transaction.atomic

@@ -465,9 +465,30 @@ def test_an_edited_claim_inline_is_checked_too(client, editor):
     mine = post_data(client.get(change_url(claim.framework)))
     claim.note = "Changed meanwhile."
     claim.save()
+
+    # The page still holds the old note: saving it would undo their change.
     response = client.post(change_url(claim.framework), mine)
     assert response.status_code == 200
     assert "saved this at" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.note == "Changed meanwhile."
+
+
+def test_saving_a_framework_page_saves_and_records_only_what_changed(
+    client, superuser, django_assert_max_num_queries
+):
+    most_claims = Framework.objects.annotate(n=Count("claims")).order_by("-n").first()
+    claims = most_claims.claims.count()
+    history_before = Claim.history.count()
+    client.force_login(superuser)
+    data = post_data(client.get(change_url(most_claims)))
+    data["summary"] = "A new summary."
+    # Untouched rows are neither checked against history nor validated against
+    # each constraint; what is left is the formset's own lookups.
+    with django_assert_max_num_queries(4 * claims):
+        assert client.post(change_url(most_claims), data).status_code == 302
+    assert Claim.history.count() == history_before, "no claim was saved again"
+    assert most_claims.history.first().summary == "A new summary."
 
 
 # --- Bulk import ---------------------------------------------------------------------------

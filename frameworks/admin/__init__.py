@@ -22,7 +22,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from frameworks.admin.concurrency import VersionCheckedForm, with_latest_history_id
+from frameworks.admin.concurrency import (
+    InlineRowForm,
+    VersionCheckedForm,
+    with_latest_history_id,
+)
 from frameworks.admin.filters import (
     CategoryFilter,
     CitationFilter,
@@ -95,7 +99,7 @@ def _id_or_404(value) -> str:
 # --- Drafts ---------------------------------------------------------------------------
 
 
-def _set_each(request, queryset, **values) -> int:
+def _set_each(queryset, **values) -> int:
     """Save each object (not queryset.update), so that history records the change."""
     changed = 0
     with transaction.atomic():
@@ -115,19 +119,19 @@ def _set_each(request, queryset, **values) -> int:
 
 @admin.action(description="Publish the selected items")
 def publish(modeladmin, request, queryset):
-    changed = _set_each(request, queryset, status=PublicationStatus.PUBLISHED)
+    changed = _set_each(queryset, status=PublicationStatus.PUBLISHED)
     modeladmin.message_user(request, f"Published {changed}.", messages.SUCCESS)
 
 
 @admin.action(description="Unpublish the selected items (back to draft)")
 def unpublish(modeladmin, request, queryset):
-    changed = _set_each(request, queryset, status=PublicationStatus.DRAFT)
+    changed = _set_each(queryset, status=PublicationStatus.DRAFT)
     modeladmin.message_user(request, f"Returned {changed} to draft.", messages.SUCCESS)
 
 
 @admin.action(description="Mark the selected frameworks verified today")
 def mark_verified_today(modeladmin, request, queryset):
-    changed = _set_each(request, queryset, last_verified=timezone.localdate())
+    changed = _set_each(queryset, last_verified=timezone.localdate())
     modeladmin.message_user(request, f"Marked {changed} verified today.", messages.SUCCESS)
 
 
@@ -164,7 +168,7 @@ def kind_formset(kind: str) -> type[KindFormSet]:
 class ClaimInline(admin.TabularInline):
     model = Claim
     fk_name = "framework"
-    form = VersionCheckedForm
+    form = InlineRowForm
     extra = 0
     kind = ""
     autocomplete_fields = ["source", "via"]
@@ -207,9 +211,7 @@ class CategoryClaimInline(ClaimInline):
     autocomplete_fields = ["category", "source", "via"]
 
 
-class FactClaimInline(ClaimInline):
-    """First release and whether it is actively developed."""
-
+class FirstReleaseClaimInline(ClaimInline):
     kind = ClaimKind.FIRST_RELEASE
     verbose_name, verbose_name_plural = "first-release claim", "first-release claims"
     fields = ["year", "as_written", "source", "excerpt", "locator", "note", "preferred",
@@ -282,7 +284,7 @@ class FrameworkAdmin(CuratedAdmin):
     ]
     inlines = [
         CategoryClaimInline,
-        FactClaimInline,
+        FirstReleaseClaimInline,
         MaintenanceClaimInline,
         BuiltOnClaimInline,
         FigureClaimInline,
@@ -381,9 +383,6 @@ class ClaimAdmin(ClaimImportMixin, CuratedAdmin):
     def short_excerpt(self, obj) -> str:
         return obj.excerpt if len(obj.excerpt) <= 60 else f"{obj.excerpt[:57]}…"
 
-    def public_link(self, obj) -> str:  # claims have no page of their own
-        return ""
-
 
 # --- Sources, taxonomy ------------------------------------------------------------------
 
@@ -423,9 +422,6 @@ class FeatureGroupAdmin(CuratedAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["position"]
-
-    def public_link(self, obj) -> str:
-        return ""
 
 
 @admin.register(Feature)
