@@ -62,6 +62,7 @@ def recent_changes(limit: int = 50) -> list[Change]:
             # The historical record's foreign keys join today's rows.
             Claim.history.filter(
                 Q(feature__isnull=True) | Q(feature__status=PublicationStatus.PUBLISHED),
+                Q(based_on__isnull=True) | Q(based_on__status=PublicationStatus.PUBLISHED),
                 framework__status=PublicationStatus.PUBLISHED,
             ).select_related("framework", "source", "feature", "category"),
             "claim",

@@ -16,7 +16,6 @@ from frameworks.models import (
     FeatureGroup,
     Framework,
     Metric,
-    PublicationStatus,
     Verdict,
 )
 from frameworks.table import UNKNOWN, Cell
@@ -142,7 +141,7 @@ def build_comparison(form: CompareForm, frameworks: list[Framework]) -> Comparis
     claims = (
         Claim.objects.filter(framework_id__in=ids)
         .exclude(kind=ClaimKind.ADVICE)
-        .exclude(feature__status=PublicationStatus.DRAFT)
+        .without_draft_subjects()
         .select_related("source", "via")
         .order_by("source__date", "id")
     )

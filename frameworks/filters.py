@@ -35,7 +35,8 @@ SORTS = {
     "features": ("Supported features, most first", ["-supported_features", Lower("name")]),
     "relevance": ("Best match to the search", ["-relevance", Lower("name")]),
 }
-INTERFACES = [("wsgi", "WSGI"), ("asgi", "ASGI"), ("other", "Neither WSGI nor ASGI")]
+# "other" means no source says WSGI or ASGI: unknown is not no, so the label says so.
+INTERFACES = [("wsgi", "WSGI"), ("asgi", "ASGI"), ("other", "No source says WSGI or ASGI")]
 ACTIVITY = [("yes", "Actively developed"), ("no", "Not actively developed")]
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 

@@ -75,8 +75,8 @@ class FrameworkPage:
 
 def framework_page(framework: Framework) -> FrameworkPage:
     claims = list(
-        Claim.objects.filter(framework=framework)
-        .exclude(feature__status=PublicationStatus.DRAFT)
+        Claim.objects.filter(framework=framework)  # staff may preview a draft framework
+        .without_draft_subjects()
         .select_related(*CLAIM_RELATIONS)
         .order_by("source__date", "source__slug", "id")
     )
@@ -85,11 +85,9 @@ def framework_page(framework: Framework) -> FrameworkPage:
     )
     features = list(Feature.objects.published().in_display_order())
     upon_claims = list(
-        Claim.objects.filter(
-            kind=ClaimKind.BUILT_ON,
-            based_on=framework,
-            framework__status=PublicationStatus.PUBLISHED,
-        ).select_related("source", "framework")
+        Claim.objects.published()
+        .filter(kind=ClaimKind.BUILT_ON, based_on=framework)
+        .select_related(*CLAIM_RELATIONS)
     )
 
     by_kind: dict[str, list[Claim]] = defaultdict(list)
@@ -192,7 +190,8 @@ def feature_page(feature: Feature) -> list[FeatureSupport]:
         v.framework_id: v for v in Verdict.objects.filter(kind=ClaimKind.FEATURE, feature=feature)
     }
     claims = _group(
-        Claim.objects.filter(feature=feature, framework__status=PublicationStatus.PUBLISHED)
+        Claim.objects.published()
+        .filter(feature=feature)
         .select_related("source", "via")
         .order_by("source__date", "id"),
         lambda c: c.framework_id,
@@ -216,9 +215,9 @@ def category_members(category: Category) -> list[tuple[Verdict, list[Claim]]]:
         .order_by(Lower("framework__name"))
     )
     claims = _group(
-        Claim.objects.filter(kind=ClaimKind.CATEGORY, category=category).select_related(
-            "source", "via", "category"
-        ),
+        Claim.objects.published()
+        .filter(kind=ClaimKind.CATEGORY, category=category)
+        .select_related("source", "via", "category"),
         lambda c: c.framework_id,
     )
     return [(verdict, claims[verdict.framework_id]) for verdict in verdicts]
@@ -227,9 +226,8 @@ def category_members(category: Category) -> list[tuple[Verdict, list[Claim]]]:
 def source_claims(source: Source) -> list[tuple[Framework, list[Claim]]]:
     """Every published claim that cites ``source`` (directly or via another article)."""
     claims = (
-        Claim.objects.filter(Q(source=source) | Q(via=source))
-        .filter(framework__status=PublicationStatus.PUBLISHED)
-        .exclude(feature__status=PublicationStatus.DRAFT)
+        Claim.objects.published()
+        .filter(Q(source=source) | Q(via=source))
         .select_related(*CLAIM_RELATIONS)
         .order_by(Lower("framework__name"), "kind", "feature__group__position", "feature__position")
     )
@@ -257,7 +255,7 @@ def features_index() -> list[tuple[FeatureGroup, list[Feature]]]:
 
 def sources_index() -> list[Source]:
     """Sources with how many published claims they make, and relay for articles."""
-    published = Claim.objects.filter(framework__status=PublicationStatus.PUBLISHED)
+    published = Claim.objects.published()
 
     def count(field: str) -> Coalesce:
         counted = (

@@ -69,6 +69,11 @@ class Cell:
     def known(self) -> bool:
         return self.status != VerdictStatus.UNKNOWN
 
+    @property
+    def how_disputed(self) -> bool:
+        """Agreed on the status, not on how; a disputed status says so itself."""
+        return self.disputed and self.status != VerdictStatus.DISPUTED
+
     @classmethod
     def from_verdict(cls, verdict: Verdict | dict) -> Cell:
         get = verdict.get if isinstance(verdict, dict) else lambda name: getattr(verdict, name)
@@ -115,7 +120,6 @@ class VisibleGroup:
 @dataclass
 class ComparisonTable:
     filterset: FrameworkFilterSet
-    categories: list[Category]
     features: list[Feature]
     groups: list[FeatureGroup]
     rows: list[Row] = field(default_factory=list)
@@ -147,7 +151,7 @@ def build_table(data: QueryDict) -> ComparisonTable:
         features=features,
         groups=groups,
     )
-    table = ComparisonTable(filterset, categories, features, groups)
+    table = ComparisonTable(filterset, features, groups)
     if not filterset.is_valid():
         return table
 
@@ -240,7 +244,6 @@ def _facets(filterset, ids: list[int], categories, features) -> dict[str, list]:
             Option(c.slug, c.name, in_category.get(c.id, 0), c.slug in options["categories"])
             for c in categories
         ],
-        "feature": feature_options,
         "interface": [
             Option(value, label, counted[f"interface_{value}"], value == interface)
             for value, label in INTERFACES

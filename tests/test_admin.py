@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.urls import reverse
 
@@ -174,6 +174,24 @@ def test_create_editor_makes_a_staff_account_in_the_editors_group(monkeypatch):
     assert user.check_password(PASSWORD)
     assert user.has_perm("frameworks.change_claim")
     assert not user.has_perm("auth.change_user")
+
+
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [("", "cannot be blank"), ("bad name!/?", "valid username"), ("x" * 200, "at most 150")],
+)
+def test_create_editor_refuses_a_bad_name(monkeypatch, username, message):
+    monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
+    with pytest.raises(CommandError, match=message):
+        call_command("create_editor", username, stdout=io.StringIO())
+
+
+def test_create_editor_never_demotes_an_administrator(monkeypatch, superuser):
+    monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
+    with pytest.raises(CommandError, match="is an administrator"):
+        call_command("create_editor", superuser.username, stdout=io.StringIO())
+    superuser.refresh_from_db()
+    assert superuser.is_superuser
 
 
 def test_create_editor_refuses_a_weak_password_or_none():

@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from frameworks.dataset import DatasetError
 from frameworks.dataset.export import export_document
@@ -86,6 +86,23 @@ def test_loading_twice_changes_nothing_and_says_so():
 
 
 @pytest.mark.django_db
+def test_a_citation_added_in_the_admin_is_kept_and_not_reported_as_a_change(files_document):
+    source, extra = Source.objects.order_by("pk")[:2]
+    source.cites.add(extra)
+    report = load_document(files_document)
+    assert report.counts["Source citations"] == {"differs": 1}
+    assert extra in source.cites.all()
+
+
+@pytest.mark.django_db
+def test_the_data_lint_refuses_to_pass_an_empty_database():
+    Claim.objects.all().delete()
+    Framework.objects.all().delete()
+    with pytest.raises(CommandError, match="No frameworks"):
+        call_command("lint_dataset", stdout=StringIO())
+
+
+@pytest.mark.django_db
 def test_the_loader_keeps_edits_made_in_the_admin_unless_told_to_update(files_document):
     Framework.objects.filter(slug="django").update(summary="Edited by an editor.")
 
@@ -111,6 +128,15 @@ def test_a_bad_entry_loads_nothing(files_document):
     with pytest.raises(DatasetError, match="unknown feature 'teleportation'"):
         load_document(document)
     assert not Framework.objects.filter(slug="newcomer").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("year", "message"), [("abc", "must be an integer"), (1890, "between")])
+def test_a_bad_year_in_the_files_is_refused_with_a_message(files_document, year, message):
+    document = copy.deepcopy(files_document)
+    django_entry(document)["first_release"]["claims"][0]["year"] = year
+    with pytest.raises(DatasetError, match=message):
+        load_document(document, update=True)
 
 
 @pytest.mark.django_db

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
-from frameworks.models import Framework
-from tests.factories import make_framework
+from frameworks.models import Framework, Source
+from tests.factories import make_claim, make_framework
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,14 @@ def test_a_draft_framework_is_hidden_from_the_public_and_previewed_by_staff(clie
     response = client.get("/frameworks/secret-sauce/")
     assert response.status_code == 200
     assert b"Draft: only staff can see this page" in response.content
+
+
+def test_a_draft_framework_is_not_named_even_as_what_another_is_built_on(client):
+    secret = make_framework(slug="secret-sauce", name="Secret Sauce", status="draft")
+    flask = Framework.objects.get(slug="flask")
+    make_claim(flask, "built_on", based_on=secret, source=Source.objects.get(slug="netguru-2023"))
+    for url in ["/frameworks/flask/", "/sources/netguru-2023/", "/data/dataset.json", "/changes/"]:
+        assert "secret-sauce" not in client.get(url).content.decode(), url
 
 
 def test_an_unknown_framework_gets_the_styled_404_page(client):
@@ -182,6 +190,24 @@ def test_a_bad_comparison_answers_400_with_a_clear_message(client, query, messag
     response = client.get(f"/compare/?{query}")
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+def test_compare_says_yes_or_no_for_actively_developed(client):
+    page = client.get("/compare/?f=django&f=flask").content.decode()
+    row = page[page.index('<th scope="row">Actively developed</th>') :]
+    row = row[: row.index("</tr>")]
+    assert "Yes, according to the sources" in row
+    assert "Supported" not in row
+
+
+def test_a_refused_comparison_keeps_what_was_ticked(client):
+    seven = "&".join(
+        f"f={slug}"
+        for slug in ["django", "flask", "fastapi", "bottle", "pyramid", "sanic", "tornado"]
+    )
+    response = client.get(f"/compare/?{seven}")
+    assert response.status_code == 400
+    assert response.content.decode().count(" checked>") == 7
 
 
 def test_compare_csv_and_json_hold_the_same_rows_as_the_page(client):

@@ -167,8 +167,12 @@ def test_a_cell_shows_the_package_and_a_mark_when_sources_disagree(client):
     django_row = page[page.index('value="django" id="pick-django"') :]
     django_row = django_row[: django_row.index("</tr>")]
     assert "Django ORM" in django_row
-    assert "sources disagree" in django_row  # async handlers: partial vs no
+    assert ">Disputed<" in django_row  # async handlers: partial vs no
+    assert "sources disagree" not in django_row, "a disputed status is not marked twice"
     assert "/frameworks/django/#f-orm" in django_row
+    flask_row = page[page.index('value="flask" id="pick-flask"') :]
+    flask_row = flask_row[: flask_row.index("</tr>")]
+    assert "sources disagree" in flask_row  # REST: supported, built in or by extension
 
 
 @pytest.mark.parametrize(

@@ -47,9 +47,7 @@ def export_document(*, published_only: bool = False) -> dict[str, Any]:
     verdicts = Verdict.objects.select_related("feature", "category")
     if published_only:
         frameworks = frameworks.filter(status=PublicationStatus.PUBLISHED)
-        claims = claims.filter(framework__status=PublicationStatus.PUBLISHED).exclude(
-            feature__status=PublicationStatus.DRAFT
-        )
+        claims = claims.published()
         verdicts = verdicts.filter(framework__status=PublicationStatus.PUBLISHED)
 
     groups = list(groups)

@@ -249,7 +249,9 @@ class _Loader:
             return
         if current - wanted and not self.update:
             self.report.add("Source citations", "differs")
-            wanted |= current
+            wanted |= current  # keep what an editor added
+            if wanted == current:
+                return
         source.cites.set(wanted)
         self.report.add("Source citations", "updated" if current else "created")
 

@@ -33,7 +33,6 @@ SECTIONS = (
     Section("features", ClaimKind.FEATURE, subject="feature"),
     Section("advice", ClaimKind.ADVICE, bare=True),
 )
-SECTION_BY_KIND = {section.kind: section for section in SECTIONS}
 
 # Claim fields in the document, common to every kind and then per kind.
 # "source" and "via" hold source slugs.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -44,6 +46,18 @@ ONE_PREFERRED_CLAIM = (
 def _only(kind: str, condition: Q) -> Q:
     """A check that applies to claims of one kind only."""
     return ~Q(kind=kind) | condition
+
+
+class ClaimQuerySet(models.QuerySet):
+    def without_draft_subjects(self) -> ClaimQuerySet:
+        """Leave out claims about a draft feature or a draft framework built upon."""
+        return self.exclude(feature__status=PublicationStatus.DRAFT).exclude(
+            based_on__status=PublicationStatus.DRAFT
+        )
+
+    def published(self) -> ClaimQuerySet:
+        """What the public may see: claims on published frameworks, about published things."""
+        return self.filter(framework__status=PublicationStatus.PUBLISHED).without_draft_subjects()
 
 
 class Claim(models.Model):
@@ -121,6 +135,8 @@ class Claim(models.Model):
     preferred_note = models.TextField(blank=True, help_text="Why this claim is preferred.")
 
     history = HistoricalRecords()
+
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["framework__slug", "kind", "source__slug", "id"]
@@ -328,9 +344,12 @@ class Claim(models.Model):
             SupportStatus.NO,
         ):
             errors["status"] = "Say yes (actively developed) or no."
-        if self.year is not None and not EARLIEST_YEAR <= self.year <= LATEST_YEAR:
+        # clean() runs even when a field failed to parse, so the types are checked first.
+        if isinstance(self.year, int) and not EARLIEST_YEAR <= self.year <= LATEST_YEAR:
             errors["year"] = f"A release year between {EARLIEST_YEAR} and {LATEST_YEAR}."
-        if self.as_of is not None and not EARLIEST_YEAR <= self.as_of.year <= LATEST_YEAR:
+        if isinstance(self.as_of, datetime.date) and not (
+            EARLIEST_YEAR <= self.as_of.year <= LATEST_YEAR
+        ):
             errors["as_of"] = f"A date between {EARLIEST_YEAR} and {LATEST_YEAR}."
         if self.based_on_id is not None and self.based_on_id == self.framework_id:
             errors["based_on"] = "A framework is not built on itself."
@@ -445,6 +464,12 @@ class Verdict(models.Model):
                 return f"{text} (as of {self.as_of:%Y})" if self.as_of else text
             case ClaimKind.FIRST_RELEASE:
                 return str(self.year)
-            case ClaimKind.MAINTENANCE | ClaimKind.FEATURE:
+            case ClaimKind.MAINTENANCE:
+                return {
+                    VerdictStatus.YES: "Yes, according to the sources",
+                    VerdictStatus.NO: "No, according to the sources",
+                    VerdictStatus.DISPUTED: "Sources disagree",
+                }.get(self.status, "")
+            case ClaimKind.FEATURE:
                 return VerdictStatus(self.status).label if self.status else ""
         return ""

@@ -1,4 +1,4 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from frameworks import opendata, pages
@@ -50,7 +50,3 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source.objects.prefetch_related("cites", "cited_by"), slug=slug)
     context = {"source": source, "claims_by_framework": pages.source_claims(source)}
     return render(request, "frameworks/source_detail.html", context)
-
-
-def not_found(request: HttpRequest) -> HttpResponse:
-    raise Http404

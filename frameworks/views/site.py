@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 
 from frameworks import changes
 from frameworks.dataset.export import export_document
-from frameworks.models import Claim, Framework, PublicationStatus, Source
+from frameworks.models import Claim, Framework, Source
 
 
 @never_cache
@@ -30,10 +30,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 def about_data(request: HttpRequest) -> HttpResponse:
-    published = Claim.objects.filter(framework__status=PublicationStatus.PUBLISHED)
     context = {
         "framework_count": Framework.objects.published().count(),
-        "claim_count": published.count(),
+        "claim_count": Claim.objects.published().count(),
         "articles": Source.objects.exclude(archive_file="").order_by("date"),
     }
     return render(request, "frameworks/data.html", context)

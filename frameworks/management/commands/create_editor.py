@@ -23,8 +23,18 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
 
     def handle(self, *args, username: str, email: str, **options):
-        password = os.environ.get(PASSWORD_VARIABLE) or self.prompt_password()
         candidate = User(username=username, email=email)
+        try:
+            # The name and address as the admin would check them; an existing
+            # editor may be updated, so not for uniqueness.
+            candidate.full_clean(exclude=["password"], validate_unique=False)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        if User.objects.filter(username=username, is_superuser=True).exists():
+            raise CommandError(
+                f"{username} is an administrator; an editor account needs a name of its own."
+            )
+        password = os.environ.get(PASSWORD_VARIABLE) or self.prompt_password()
         try:
             validate_password(password, candidate)
         except ValidationError as error:

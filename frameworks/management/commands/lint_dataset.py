@@ -31,6 +31,9 @@ class Command(BaseCommand):
             document = read_fixtures(fixtures) if files else export_document()
         except DatasetError as error:
             raise CommandError(str(error)) from error
+        if not document["frameworks"]:
+            where = fixtures if files else "the database"
+            raise CommandError(f"No frameworks in {where}: nothing to check (load_dataset first?).")
         problems = lint_document(document, sources)
         for problem in problems:
             self.stderr.write(str(problem))
