@@ -107,7 +107,7 @@ class Row:
 class Option:
     value: str
     label: str
-    count: int
+    count: int | None  # None when the filters are invalid and nothing was counted
     selected: bool
 
 
@@ -153,6 +153,7 @@ def build_table(data: QueryDict) -> ComparisonTable:
     )
     table = ComparisonTable(filterset, features, groups)
     if not filterset.is_valid():
+        table.facets = _facets(filterset, None, categories, features)
         return table
 
     options = filterset.options
@@ -197,10 +198,44 @@ def build_table(data: QueryDict) -> ComparisonTable:
     return table
 
 
-def _facets(filterset, ids: list[int], categories, features) -> dict[str, list]:
-    """How many frameworks would remain if each option were chosen."""
-    options = filterset.options
+def _facets(filterset, ids: list[int] | None, categories, features) -> dict[str, list]:
+    """How many frameworks would remain if each option were chosen.
 
+    With invalid filters (``ids`` None) the options are still listed, with what
+    was chosen ticked and no counts, so that fixing one filter keeps the others.
+    """
+    options = filterset.options
+    interface, active = options["interface"], options["active"]
+    if ids is None:
+        in_category, with_feature, counted = {}, {}, {}
+    else:
+        in_category, with_feature, counted = _facet_counts(filterset, ids, options)
+
+    def count(counts: dict, key) -> int | None:
+        return None if ids is None else counts.get(key, 0)
+
+    feature_groups: dict[int, tuple[FeatureGroup, list[Option]]] = {}
+    for f in features:
+        option = Option(f.slug, f.name, count(with_feature, f.id), f.slug in options["features"])
+        feature_groups.setdefault(f.group_id, (f.group, []))[1].append(option)
+    return {
+        "feature_groups": list(feature_groups.values()),
+        "category": [
+            Option(c.slug, c.name, count(in_category, c.id), c.slug in options["categories"])
+            for c in categories
+        ],
+        "interface": [
+            Option(value, label, count(counted, f"interface_{value}"), value == interface)
+            for value, label in INTERFACES
+        ],
+        "active": [
+            Option(value, label, count(counted, f"active_{value}"), value == active)
+            for value, label in ACTIVITY
+        ],
+    }
+
+
+def _facet_counts(filterset, ids: list[int], options: dict) -> tuple[dict, dict, dict]:
     in_category = dict(
         Verdict.objects.memberships()
         .filter(framework_id__in=ids)
@@ -231,25 +266,4 @@ def _facets(filterset, ids: list[int], categories, features) -> dict[str, list]:
         counts[f"active_{value}"] = Count("pk", filter=condition)
     counted = others.aggregate(**counts)
 
-    feature_options = [
-        Option(f.slug, f.name, with_feature.get(f.id, 0), f.slug in options["features"])
-        for f in features
-    ]
-    feature_groups: dict[int, tuple[FeatureGroup, list[Option]]] = {}
-    for feature, option in zip(features, feature_options, strict=True):
-        feature_groups.setdefault(feature.group_id, (feature.group, []))[1].append(option)
-    return {
-        "feature_groups": list(feature_groups.values()),
-        "category": [
-            Option(c.slug, c.name, in_category.get(c.id, 0), c.slug in options["categories"])
-            for c in categories
-        ],
-        "interface": [
-            Option(value, label, counted[f"interface_{value}"], value == interface)
-            for value, label in INTERFACES
-        ],
-        "active": [
-            Option(value, label, counted[f"active_{value}"], value == active)
-            for value, label in ACTIVITY
-        ],
-    }
+    return in_category, with_feature, counted

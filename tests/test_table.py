@@ -196,6 +196,17 @@ def test_invalid_filters_answer_400_with_a_message(client, query, message):
     assert 'role="alert"' in response.content.decode()
 
 
+def test_invalid_filters_keep_the_other_choices_ticked(client):
+    """Fixing the years must not silently drop the category and feature chosen with them."""
+    page = client.get(
+        "/?since=2030&until=2000&feature=orm&interface=asgi&category=asynchronous"
+    ).content.decode()
+    assert 'id="f-feature-orm" name="feature" value="orm" checked' in page
+    assert 'id="f-category-asynchronous" name="category" value="asynchronous" checked' in page
+    assert 'id="f-interface-asgi" name="interface" value="asgi" checked' in page
+    assert 'value="2030"' in page
+
+
 @pytest.mark.parametrize("suffix", ["csv", "json"])
 def test_invalid_filters_in_open_data_answer_400_with_a_message(client, suffix):
     response = client.get(f"/table.{suffix}?category=serverless")
