@@ -1,7 +1,7 @@
 """The public change feed: recent changes to published data, newest first.
 
 Built from the history django-simple-history keeps; two queries per model
-(the latest records, then the records before them, to say what changed).
+(the latest records, each with the id of the one before it; then those).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from itertools import chain
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
 from frameworks.models import Claim, Feature, Framework, PublicationStatus, Source
@@ -81,24 +81,30 @@ def _claim_name(record) -> tuple[str, str]:
 
 
 def _changes(history, what: str, describe, limit: int) -> list[Change]:
-    records = list(history.order_by("-history_date", "-history_id")[:limit])
+    model = history.model
+    # Each record with the id of the one before it, to say what changed.
+    previous = (
+        model.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+        .order_by("-history_id")
+        .values("history_id")[:1]
+    )
+    records = list(
+        history.annotate(previous_id=Subquery(previous)).order_by("-history_date", "-history_id")[
+            :limit
+        ]
+    )
     if not records:
         return []
-    model = history.model
-    earlier: dict[int, list] = {}
-    for record in model.objects.filter(
-        id__in={r.id for r in records}, history_id__lt=max(r.history_id for r in records)
-    ).order_by("history_id"):
-        earlier.setdefault(record.id, []).append(record)
+    earlier = model.objects.in_bulk([r.previous_id for r in records if r.previous_id])
 
     changes = []
     for record in records:
-        before = [r for r in earlier.get(record.id, []) if r.history_id < record.history_id]
+        before = earlier.get(record.previous_id)
         fields: list[str] = []
-        if record.history_type == "~" and before:
+        if record.history_type == "~" and before is not None:
             # Plain fields only: diffing many-to-many fields costs queries per record.
             plain = {f.name for f in record.tracked_fields if f.editable} - QUIET_FIELDS
-            delta = record.diff_against(before[-1], included_fields=plain)
+            delta = record.diff_against(before, included_fields=plain)
             fields = [
                 str(record.instance_type._meta.get_field(c.field).verbose_name)
                 for c in delta.changes
