@@ -13,9 +13,11 @@ from itertools import chain
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 
+from frameworks.dataset.load import CHANGE_REASON as LOAD_REASON
 from frameworks.models import Claim, Feature, Framework, PublicationStatus, Source
 
 ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
+READABLE_REASONS = {LOAD_REASON: "from the dataset files"}
 # Bookkeeping fields that say nothing to a reader.
 QUIET_FIELDS = {"id", "slug", "position"}
 
@@ -112,6 +114,7 @@ def _changes(history, what: str, describe, limit: int) -> list[Change]:
             if not fields:
                 continue  # saved again with nothing changed
         name, url = describe(record)
+        reason = record.history_change_reason or ""
         changes.append(
             Change(
                 when=record.history_date.replace(microsecond=0),  # HTML allows 3 digits
@@ -120,7 +123,7 @@ def _changes(history, what: str, describe, limit: int) -> list[Change]:
                 name=name,
                 url=url if record.history_type != "-" else "",
                 fields=fields,
-                reason=record.history_change_reason or "",
+                reason=READABLE_REASONS.get(reason, reason),
             )
         )
     return changes
