@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+DEV_INSTALLED := $(VENV)/.installed-dev-$(shell cat requirements.lock requirements-dev.lock | cksum | cut -d' ' -f1)
 export HOST ?= 127.0.0.1
 export PORT ?= 8000
 
-.PHONY: run dev test lint check-deploy install lock superuser editor clean
+.PHONY: run dev test lint check-deploy install install-dev lock superuser editor clean
 
 run: install ## Install, migrate, load the data and serve it with gunicorn
 	$(BIN)/python manage.py migrate --noinput
@@ -28,10 +29,10 @@ dev: install ## runserver with DEBUG on, for development
 # Tests need no stable key: a throwaway one, unless DJANGO_SECRET_KEY is set.
 test lint: export DJANGO_SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')
 
-test: install node_modules/.installed lint check-deploy ## Install and run the whole suite
+test: install-dev node_modules/.installed lint check-deploy ## Install and run the whole suite
 	$(BIN)/pytest
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -49,7 +50,9 @@ editor: install ## Create an editor account: make editor NAME=ada (password prom
 	@test -n "$(NAME)" || { echo "Usage: make editor NAME=<user name>"; exit 2; }
 	$(BIN)/python manage.py create_editor "$(NAME)"
 
+# The site's packages; the tests' (pytest, ruff, Playwright) only for make test.
 install: $(INSTALLED)
+install-dev: $(DEV_INSTALLED)
 
 # axe-core and the Nu HTML checker for the browser tests, pinned by package-lock.json.
 node_modules/.installed: package-lock.json
@@ -64,13 +67,27 @@ $(INSTALLED): requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# Re-pin every package from pyproject.toml (runtime and dev) into requirements.lock.
+$(DEV_INSTALLED): $(INSTALLED) requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --requirement requirements-dev.lock
+	rm -f $(VENV)/.installed-dev-*
+	touch $@
+
+# Re-pin from pyproject.toml: the site's packages into requirements.lock, and what
+# the dev group adds on top of them into requirements-dev.lock.
+PIP := .lock-venv/bin/python -m pip --disable-pip-version-check
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb")); print("\n".join(p["project"]["dependencies"] + p["dependency-groups"]["dev"]))' > .lock-venv/wanted.txt
-	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check --requirement .lock-venv/wanted.txt
+	.lock-venv/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb")); print("\n".join(p["project"]["dependencies"]))' > .lock-venv/runtime.txt
+	.lock-venv/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb")); print("\n".join(p["dependency-groups"]["dev"]))' > .lock-venv/dev.txt
+	$(PIP) install --quiet --requirement .lock-venv/runtime.txt
+	$(PIP) freeze > .lock-venv/runtime.lock
+	$(PIP) install --quiet --requirement .lock-venv/dev.txt --constraint .lock-venv/runtime.lock
+	$(PIP) freeze > .lock-venv/all.lock
 	( echo "# Pinned by 'make lock' from pyproject.toml; install with pip install -r requirements.lock"; \
-	  .lock-venv/bin/python -m pip freeze --disable-pip-version-check ) > requirements.lock
+	  cat .lock-venv/runtime.lock ) > requirements.lock
+	( echo "# Pinned by 'make lock': the dev group, on top of requirements.lock"; \
+	  echo "-r requirements.lock"; \
+	  grep -vxFf .lock-venv/runtime.lock .lock-venv/all.lock ) > requirements-dev.lock
 	rm -rf .lock-venv
 
 clean: ## Remove the venv, the embedded database, collected static files, node_modules, screenshots
