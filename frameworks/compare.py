@@ -23,13 +23,6 @@ from frameworks.table import UNKNOWN, Cell
 MIN_FRAMEWORKS, MAX_FRAMEWORKS = 2, 6
 
 
-class HintField(forms.CharField):
-    """A preference, not a request: a value that cannot be used (a NUL, say) is ignored."""
-
-    def clean(self, value):
-        return value if isinstance(value, str) and "\x00" not in value else ""
-
-
 class CompareForm(forms.Form):
     f = forms.MultipleChoiceField(
         label="Frameworks",
@@ -39,8 +32,9 @@ class CompareForm(forms.Form):
         },
     )
     diff = forms.BooleanField(required=False, label="Only differences")
-    # On phones two columns show at a time: the first framework and this one.
-    with_ = HintField(required=False)
+    # On phones two columns show at a time: the first framework and this one. A
+    # preference, not a request: an unknown value falls back to the second.
+    with_ = forms.CharField(required=False)
 
     def __init__(self, data, *, frameworks: list[Framework]):
         data = data.copy()

@@ -17,8 +17,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from frameworks.dataset.lint import SourceTexts, normalise_whitespace
+from frameworks.dataset.excerpts import normalise_whitespace
 from frameworks.dataset.load import claim_key
+from frameworks.dataset.texts import SourceTexts
 from frameworks.models import Category, Claim, ClaimKind, Feature, Framework, Source
 from frameworks.models.claims import ONE_CLAIM_PER_SUBJECT
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.http import HttpResponse, JsonResponse
+from django.utils.http import content_disposition_header
 
 from frameworks.compare import Comparison
 from frameworks.pages import FeatureSupport
@@ -214,12 +215,23 @@ def _cell_text(cell: dict) -> str:
     return text
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP:
+# "CSV injection"); a leading apostrophe makes it text again.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def _csv(filename: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(False, filename)
     writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([spreadsheet_safe(name) for name in header])
+    writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
     return response
 
 

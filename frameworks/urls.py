@@ -1,28 +1,35 @@
 from django.urls import path
 
 from frameworks.views import compare, pages, site, table
+from frameworks.views.methods import read_only
 
 app_name = "frameworks"
 
+
+def page(route: str, view, *args, **kwargs):
+    """A public URL: it only reads, so every method but GET and HEAD is a 405."""
+    return path(route, read_only(view), *args, **kwargs)
+
+
 urlpatterns = [
-    path("", table.comparison_table, name="table"),
-    path("table.csv", table.comparison_table, {"fmt": "csv"}, name="table_csv"),
-    path("table.json", table.comparison_table, {"fmt": "json"}, name="table_json"),
-    path("compare/", compare.compare, name="compare"),
-    path("compare.csv", compare.compare, {"fmt": "csv"}, name="compare_csv"),
-    path("compare.json", compare.compare, {"fmt": "json"}, name="compare_json"),
-    path("frameworks/<slug:slug>/", pages.framework_detail, name="framework_detail"),
-    path("features/", pages.feature_index, name="feature_index"),
-    path("features/<slug:slug>/", pages.feature_detail, name="feature_detail"),
-    path("features/<slug:slug>.csv", pages.feature_detail, {"fmt": "csv"}, name="feature_csv"),
-    path("features/<slug:slug>.json", pages.feature_detail, {"fmt": "json"}, name="feature_json"),
-    path("categories/", pages.category_index, name="category_index"),
-    path("categories/<slug:slug>/", pages.category_detail, name="category_detail"),
-    path("sources/", pages.source_index, name="source_index"),
-    path("sources/<slug:slug>/", pages.source_detail, name="source_detail"),
-    path("changes/", site.recent_changes, name="changes"),
-    path("data/", site.about_data, name="data"),
-    path("data/dataset.json", site.dataset_json, name="dataset_json"),
-    path("healthz", site.healthz, name="healthz"),
-    path("robots.txt", site.robots_txt, name="robots_txt"),
+    page("", table.comparison_table, name="table"),
+    page("table.csv", table.comparison_table, {"fmt": "csv"}, name="table_csv"),
+    page("table.json", table.comparison_table, {"fmt": "json"}, name="table_json"),
+    page("compare/", compare.compare, name="compare"),
+    page("compare.csv", compare.compare, {"fmt": "csv"}, name="compare_csv"),
+    page("compare.json", compare.compare, {"fmt": "json"}, name="compare_json"),
+    page("frameworks/<slug:slug>/", pages.framework_detail, name="framework_detail"),
+    page("features/", pages.feature_index, name="feature_index"),
+    page("features/<slug:slug>/", pages.feature_detail, name="feature_detail"),
+    page("features/<slug:slug>.csv", pages.feature_detail, {"fmt": "csv"}, name="feature_csv"),
+    page("features/<slug:slug>.json", pages.feature_detail, {"fmt": "json"}, name="feature_json"),
+    page("categories/", pages.category_index, name="category_index"),
+    page("categories/<slug:slug>/", pages.category_detail, name="category_detail"),
+    page("sources/", pages.source_index, name="source_index"),
+    page("sources/<slug:slug>/", pages.source_detail, name="source_detail"),
+    page("changes/", site.recent_changes, name="changes"),
+    page("data/", site.about_data, name="data"),
+    page("data/dataset.json", site.dataset_json, name="dataset_json"),
+    page("healthz", site.healthz, name="healthz"),
+    page("robots.txt", site.robots_txt, name="robots_txt"),
 ]

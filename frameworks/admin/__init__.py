@@ -12,21 +12,26 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from frameworks.admin import subjects
 from frameworks.admin.concurrency import (
     InlineRowForm,
     VersionCheckedForm,
     with_latest_history_id,
 )
+from frameworks.admin.fields import ExactTextField
 from frameworks.admin.filters import (
     CategoryFilter,
     CitationFilter,
@@ -37,6 +42,7 @@ from frameworks.admin.filters import (
 )
 from frameworks.admin.imports import ClaimImportMixin
 from frameworks.admin.restore import RestoreDeletedMixin
+from frameworks.admin.subjects import Subject
 from frameworks.admin.widgets import PreloadedAutocompleteSelect
 from frameworks.models import (
     Category,
@@ -59,6 +65,7 @@ class CuratedAdmin(RestoreDeletedMixin, SimpleHistoryAdmin):
     """History, undoable deletions, a version check on every save, a link to the public page."""
 
     form = VersionCheckedForm
+    formfield_overrides = {models.TextField: {"form_class": ExactTextField}}
     list_per_page = 50
     # The library's own has an inline style, which the Content-Security-Policy blocks.
     object_history_list_template = "admin/frameworks/object_history_list.html"
@@ -76,10 +83,6 @@ class CuratedAdmin(RestoreDeletedMixin, SimpleHistoryAdmin):
         return super().history_form_view(
             request, _id_or_404(object_id), _id_or_404(version_id), extra_context
         )
-
-    def get_search_results(self, request, queryset, search_term):
-        # PostgreSQL text cannot hold NUL, and no name contains one.
-        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
 
     def response_action(self, request, queryset, *args, **kwargs):
         selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
@@ -169,7 +172,8 @@ class ClaimInline(admin.TabularInline):
     model = Claim
     fk_name = "framework"
     form = InlineRowForm
-    extra = 0
+    formfield_overrides = {models.TextField: {"form_class": ExactTextField}}
+    extra = 1
     kind = ""
     autocomplete_fields = ["source", "via"]
     show_change_link = True
@@ -282,17 +286,86 @@ class FrameworkAdmin(CuratedAdmin):
         ("Links", {"fields": ["homepage", "repository", "licence"]}),
         ("Sample and verification", {"fields": ["hello_world", "last_verified"]}),
     ]
-    inlines = [
-        CategoryClaimInline,
-        FirstReleaseClaimInline,
-        MaintenanceClaimInline,
-        BuiltOnClaimInline,
-        FigureClaimInline,
-        FeatureClaimInline,
-        AdviceClaimInline,
-    ]
+    # Claims are edited one subject at a time (frameworks/admin/subjects.py).
+    inline_for_kind = {
+        ClaimKind.CATEGORY: CategoryClaimInline,
+        ClaimKind.FIRST_RELEASE: FirstReleaseClaimInline,
+        ClaimKind.MAINTENANCE: MaintenanceClaimInline,
+        ClaimKind.BUILT_ON: BuiltOnClaimInline,
+        ClaimKind.FIGURE: FigureClaimInline,
+        ClaimKind.FEATURE: FeatureClaimInline,
+        ClaimKind.ADVICE: AdviceClaimInline,
+    }
+
+    def claim_subject(self, request) -> Subject | None:
+        """The subject whose claims this request edits, if any (parsed once per request)."""
+        if not hasattr(request, "_claim_subject"):
+            value = request.GET.get(subjects.PARAMETER, "")
+            try:
+                request._claim_subject = subjects.parse_subject(value) if value else None
+            except subjects.UnknownSubject as error:
+                self.message_user(request, str(error), messages.WARNING)
+                request._claim_subject = None
+        return request._claim_subject
+
+    def get_inlines(self, request, obj):
+        subject = self.claim_subject(request) if obj is not None else None
+        return [self.inline_for_kind[subject.kind]] if subject else []
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        subject = self.claim_subject(request)
+        kwargs["queryset"] = subject.claims(kwargs["queryset"])
+        if subject.feature:
+            kwargs["initial"] = [{"feature": subject.feature.pk}]
+        return kwargs
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.claim_subject(request):
+            return fieldsets
+        # On a page of claims the framework's fields are shown, not edited (nor
+        # version-checked): saving claims must not touch, or be refused over, them.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "seen_version"]})
+            for name, options in fieldsets
+        ]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and self.claim_subject(request):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and self.claim_subject(request):
+            return [*flatten_fieldsets(self.fieldsets), "seen_version"]
+        return super().get_readonly_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change and self.claim_subject(request):
+            return  # only claims are edited here: no empty history record for the framework
+        super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        framework = self.get_object(request, object_id) if object_id else None
+        if framework is not None:
+            subject = self.claim_subject(request)
+            extra_context["claim_subject"] = subject
+            if subject is None:
+                extra_context["claims_overview"] = subjects.claims_overview(framework)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        if self.claim_subject(request) is None:
+            return super().response_change(request, obj)
+        self.message_user(request, f"Saved the claims on {self.claim_subject(request).label}.")
+        return redirect(reverse("admin:frameworks_framework_change", args=[obj.pk]))
 
     def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match.url_name != "frameworks_framework_changelist":
+            return queryset  # the list's counts would cost a change page half a second
         disputed = (
             Verdict.objects.filter(framework=OuterRef("pk"), disputed=True)
             .values("framework")
@@ -300,15 +373,10 @@ class FrameworkAdmin(CuratedAdmin):
             .values("count")
         )
         memberships = Verdict.objects.memberships().select_related("category")
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                claim_total=Count("claims", distinct=True),
-                disputed_total=Coalesce(Subquery(disputed), 0),
-            )
-            .prefetch_related(Prefetch("verdicts", queryset=memberships, to_attr="memberships"))
-        )
+        return queryset.annotate(
+            claim_total=Count("claims", distinct=True),
+            disputed_total=Coalesce(Subquery(disputed), 0),
+        ).prefetch_related(Prefetch("verdicts", queryset=memberships, to_attr="memberships"))
 
     @admin.display(description="Categories")
     def categories(self, obj) -> str:

@@ -7,12 +7,13 @@ where it is, so that it can be fixed by hand.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from frameworks.dataset.excerpts import normalise_whitespace
 from frameworks.dataset.schema import SECTIONS, iter_claims
+from frameworks.dataset.texts import SourceTexts
 from frameworks.models import (
     EXCERPT_MAX_LENGTH,
     AdviceKind,
@@ -24,10 +25,6 @@ from frameworks.models import (
     VerdictStatus,
 )
 
-# A summary or a paraphrase that shares this many consecutive words with a
-# source is copying it, not paraphrasing.
-COPIED_WORDS = 8
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -36,46 +33,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
-
-
-def normalise_whitespace(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
-
-
-class SourceTexts:
-    """The archived source texts, read once, whitespace-normalised."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self._texts: dict[str, str | None] = {}
-        self._shingles: set[tuple[str, ...]] | None = None
-
-    def text(self, archive_file: str) -> str | None:
-        if archive_file not in self._texts:
-            path = self.directory / archive_file
-            self._texts[archive_file] = (
-                normalise_whitespace(path.read_text()) if path.is_file() else None
-            )
-        return self._texts[archive_file]
-
-    def copied_run(self, text: str) -> str | None:
-        """The first run of COPIED_WORDS words that ``text`` shares with any source."""
-        if self._shingles is None:
-            self._shingles = set()
-            for path in sorted(self.directory.glob("*.txt")):
-                words = _words(path.read_text())
-                self._shingles.update(
-                    tuple(words[i : i + COPIED_WORDS]) for i in range(len(words) - COPIED_WORDS + 1)
-                )
-        words = _words(text)
-        for i in range(len(words) - COPIED_WORDS + 1):
-            if tuple(words[i : i + COPIED_WORDS]) in self._shingles:
-                return " ".join(words[i : i + COPIED_WORDS])
-        return None
 
 
 def lint_document(document: dict[str, Any], sources_dir: Path) -> list[Problem]:

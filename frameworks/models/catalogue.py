@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from frameworks.models.vocabulary import DatePrecision, Metric, PublicationStatus, SourceKind
+from frameworks.models.vocabulary import (
+    ARCHIVE_FILE_PATTERN,
+    DatePrecision,
+    Metric,
+    PublicationStatus,
+    SourceKind,
+)
+
+ARCHIVE_FILE_MESSAGE = (
+    "A bare file name ending in .txt (letters, digits, dots, dashes, underscores), "
+    "never a path: the text must be in the sources folder."
+)
 
 # --- Natural keys --------------------------------------------------------------
 
@@ -54,6 +66,7 @@ class Source(SluggedModel):
     archive_file = models.CharField(
         max_length=200,
         blank=True,
+        validators=[RegexValidator(f"^{ARCHIVE_FILE_PATTERN}$", ARCHIVE_FILE_MESSAGE)],
         help_text="File name of the archived text in the sources folder, if we hold one.",
     )
     kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.ARTICLE)
@@ -76,6 +89,11 @@ class Source(SluggedModel):
                 name="source_date_matches_precision",
                 condition=Q(date__isnull=True, date_precision=DatePrecision.UNKNOWN)
                 | (Q(date__isnull=False) & ~Q(date_precision=DatePrecision.UNKNOWN)),
+            ),
+            models.CheckConstraint(
+                name="archive_file_is_a_bare_name",
+                condition=Q(archive_file="") | Q(archive_file__regex=f"^{ARCHIVE_FILE_PATTERN}$"),
+                violation_error_message=ARCHIVE_FILE_MESSAGE,
             ),
         ]
 

@@ -4,6 +4,10 @@ from django.db import models
 
 EXCERPT_MAX_LENGTH = 200
 
+# The name of an archived source text: a bare file name in the sources folder,
+# never a path. It is editable data, so it must not be able to point elsewhere.
+ARCHIVE_FILE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,150}\.txt"
+
 
 # --- Closed vocabularies -----------------------------------------------------
 
