@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from itertools import chain
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from frameworks.dataset.load import CHANGE_REASON as LOAD_REASON
@@ -90,10 +90,12 @@ def _changes(history, what: str, describe, limit: int) -> list[Change]:
         .order_by("-history_id")
         .values("history_id")[:1]
     )
+    # A link only to what still exists: a deleted source's page is a 404.
+    exists = model.instance_type.objects.filter(pk=OuterRef("id"))
     records = list(
-        history.annotate(previous_id=Subquery(previous)).order_by("-history_date", "-history_id")[
-            :limit
-        ]
+        history.annotate(previous_id=Subquery(previous), still_exists=Exists(exists)).order_by(
+            "-history_date", "-history_id"
+        )[:limit]
     )
     if not records:
         return []
@@ -121,7 +123,7 @@ def _changes(history, what: str, describe, limit: int) -> list[Change]:
                 action=ACTIONS[record.history_type],
                 what=what,
                 name=name,
-                url=url if record.history_type != "-" else "",
+                url=url if record.history_type != "-" and record.still_exists else "",
                 fields=fields,
                 reason=READABLE_REASONS.get(reason, reason),
             )

@@ -335,6 +335,18 @@ def test_recent_changes_leave_out_drafts(client, django_assert_max_num_queries):
     assert "Secret Sauce" in client.get("/changes/").content.decode()
 
 
+def test_a_deleted_source_shows_on_recent_changes_as_a_deletion_with_no_dead_link(client):
+    source = make_source(slug="short-lived", title="A short-lived source")
+    source.summary = "Edited once."
+    source.save()
+    source.delete()
+
+    page = client.get("/changes/").content.decode()
+    assert "Source removed: A short-lived source" in page
+    assert "/sources/short-lived/" not in page, "its page is gone: no link to it anywhere"
+    assert "Source changed: A short-lived source" in page
+
+
 def test_writes_outside_the_admin_are_recorded_too():
     flask = Framework.objects.get(slug="flask")
     flask.licence = "BSD-3-Clause"
