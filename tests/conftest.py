@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db import connection
 
 from frameworks.dataset.files import read_fixtures
-from frameworks.dataset.load import load_document
+from frameworks.dataset.load import Mode, load_document
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 VERDICT_VIEW_SQL = settings.BASE_DIR / "frameworks" / "sql" / "verdict_view_v1.sql"
@@ -25,7 +25,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         with connection.cursor() as cursor:
             cursor.execute("DROP VIEW IF EXISTS frameworks_verdict")
             cursor.execute(VERDICT_VIEW_SQL.read_text())
-        load_document(read_fixtures(FIXTURES), update=True, prune=True)
+        load_document(read_fixtures(FIXTURES), mode=Mode.REPLACE)
 
 
 @pytest.fixture(scope="session", autouse=True)

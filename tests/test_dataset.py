@@ -13,7 +13,7 @@ from frameworks.dataset import DatasetError
 from frameworks.dataset.export import export_document
 from frameworks.dataset.files import read_fixtures
 from frameworks.dataset.lint import lint_document
-from frameworks.dataset.load import load_document
+from frameworks.dataset.load import Mode, load_document
 from frameworks.models import Category, Claim, Feature, FeatureGroup, Framework, Source
 
 FIXTURES = settings.BASE_DIR / "fixtures"
@@ -78,11 +78,20 @@ def test_every_framework_file_is_named_after_its_slug_and_has_a_category(files_d
 
 
 @pytest.mark.django_db
-def test_loading_twice_changes_nothing_and_says_so():
+def test_a_restart_never_changes_curated_data():
+    """make run loads the files into an empty database only: a deleted claim stays deleted."""
+    claim = Claim.objects.filter(framework__slug="flask", kind="feature").first()
+    claim.delete()
+    django = Framework.objects.get(slug="django")
+    django.summary = "Edited by an editor."
+    django.save()
+
     output = StringIO()
     call_command("load_dataset", stdout=output)
-    assert "Nothing to change" in output.getvalue()
-    assert "created" not in output.getvalue()
+    assert "already holds curated data" in output.getvalue()
+    assert "sync_dataset" in output.getvalue()
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+    assert Framework.objects.get(slug="django").summary == "Edited by an editor."
 
 
 @pytest.mark.django_db
@@ -90,7 +99,7 @@ def test_a_citation_added_in_the_admin_is_kept_and_not_reported_as_a_change(file
     source, extra = Source.objects.order_by("pk")[:2]
     source.cites.add(extra)
     report = load_document(files_document)
-    assert report.counts["Source citations"] == {"differs": 1}
+    assert report.counts["Source citations"] == {"kept": 1}
     assert extra in source.cites.all()
 
 
@@ -102,16 +111,89 @@ def test_the_data_lint_refuses_to_pass_an_empty_database():
         call_command("lint_dataset", stdout=StringIO())
 
 
+# --- Bringing changes made to the files into a live database ----------------------------------
+
+
+def edited(document, slug: str) -> dict:
+    """A copy of the document and the entry of framework ``slug`` in it, to change."""
+    document = copy.deepcopy(document)
+    return document, next(f for f in document["frameworks"] if f["slug"] == slug)
+
+
+def sync(document, *, apply: bool = True):
+    return load_document(document, mode=Mode.SYNC, dry_run=not apply)
+
+
 @pytest.mark.django_db
-def test_the_loader_keeps_edits_made_in_the_admin_unless_told_to_update(files_document):
-    Framework.objects.filter(slug="django").update(summary="Edited by an editor.")
+def test_sync_takes_what_the_files_changed_and_editors_did_not(files_document):
+    document, django = edited(files_document, "django")
+    django["homepage"] = "https://example.org/django/"
+    preview = sync(document, apply=False)
+    assert preview.counts["Framework"]["updated"] == 1
+    assert Framework.objects.get(slug="django").homepage != django["homepage"], "only a preview"
 
-    report = load_document(files_document)
-    assert report.counts["Framework"]["differs"] == 1
-    assert Framework.objects.get(slug="django").summary == "Edited by an editor."
+    sync(document)
+    assert Framework.objects.get(slug="django").homepage == "https://example.org/django/"
+    assert sync(document).changed is False, "a second sync has nothing left to do"
 
-    load_document(files_document, update=True)
-    assert Framework.objects.get(slug="django").summary == django_entry(files_document)["summary"]
+
+@pytest.mark.django_db
+def test_sync_keeps_an_editors_change_and_reports_a_conflict_when_the_files_changed_it_too(
+    files_document,
+):
+    framework = Framework.objects.get(slug="django")
+    framework.summary = "Edited by an editor."
+    framework.save()
+    document, django = edited(files_document, "django")
+    django["summary"] = "Edited in the files."
+    django["homepage"] = "https://example.org/django/"
+
+    report = sync(document)
+    framework.refresh_from_db()
+    assert framework.summary == "Edited by an editor."
+    assert framework.homepage == "https://example.org/django/", "the other field still comes in"
+    assert any("Framework django: summary" in line for line in report.conflicts)
+
+    # A field only an editor changed is no conflict: the files still hold what was loaded.
+    framework.licence = "BSD-3-Clause"
+    framework.save()
+    report = sync(document)
+    assert Framework.objects.get(slug="django").licence == "BSD-3-Clause"
+    assert not any("licence" in line for line in report.conflicts)
+
+
+@pytest.mark.django_db
+def test_sync_never_restores_what_an_editor_deleted(files_document):
+    claim = Claim.objects.filter(framework__slug="flask", kind="feature").first()
+    claim.delete()
+    bottle = Framework.objects.get(slug="bottle")
+    bottle.delete()
+
+    report = sync(files_document)
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+    assert not Framework.objects.filter(slug="bottle").exists()
+    assert any("Framework bottle: deleted by an editor" in line for line in report.kept)
+    assert any("flask" in line and "deleted by an editor" in line for line in report.kept)
+
+
+@pytest.mark.django_db
+def test_sync_deletes_a_claim_the_files_dropped_unless_an_editor_touched_it(files_document):
+    dropped, touched = Claim.objects.filter(framework__slug="django", kind="feature")[:2]
+    touched.note = "An editor's note."
+    touched.save()
+    document, django = edited(files_document, "django")
+    for item in django["features"]:
+        item["claims"] = [
+            claim
+            for claim in item["claims"]
+            if not (
+                item["feature"] in (dropped.feature.slug, touched.feature.slug)
+                and claim["source"] in (dropped.source.slug, touched.source.slug)
+            )
+        ]
+    sync(document)
+    assert not Claim.objects.filter(pk=dropped.pk).exists()
+    assert Claim.objects.filter(pk=touched.pk).exists()
 
 
 @pytest.mark.django_db
@@ -136,7 +218,7 @@ def test_a_bad_year_in_the_files_is_refused_with_a_message(files_document, year,
     document = copy.deepcopy(files_document)
     django_entry(document)["first_release"]["claims"][0]["year"] = year
     with pytest.raises(DatasetError, match=message):
-        load_document(document, update=True)
+        load_document(document, mode=Mode.REPLACE)
 
 
 @pytest.mark.django_db
@@ -146,7 +228,7 @@ def test_the_export_loads_back_without_loss():
         model.objects.all().delete()
     Source.objects.all().delete()
 
-    load_document(json.loads(json.dumps(exported)))
+    load_document(json.loads(json.dumps(exported)), mode=Mode.INITIAL)
 
     assert export_document() == exported
 

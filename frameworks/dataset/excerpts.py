@@ -22,7 +22,9 @@ _ROLE = re.compile(r":[\w.+-]+(?::[\w.+-]+)*:`([^`]*)`")
 _RST_LINK = re.compile(r"`([^`<]*?)\s*<[^`>]*>`__?")
 # ![alt](url) and [text](url) (Markdown)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_WORD = re.compile(r"\w+")
+# A word, with underscores inside it (dispatch_request) but not around it: __bold__
+# markup and __init__ both lose theirs, on both sides of the comparison.
+_WORD = re.compile(r"[^\W_]+(?:_+[^\W_]+)*")
 
 
 def normalise_whitespace(text: str) -> str:

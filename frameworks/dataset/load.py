@@ -1,11 +1,20 @@
-"""Load a dataset document into the database, idempotently.
+"""Load a dataset document into the database, in one of three modes.
 
 Objects are matched by natural key (slugs; for claims, the source and the
-subject they speak about). By default the loader only adds what is missing
-and leaves what editors changed in the admin alone, reporting differences;
-``update=True`` overwrites them with the document and ``prune=True`` deletes
-claims of the document's frameworks that the document no longer holds.
-Everything happens in one transaction: a bad entry loads nothing.
+subject they speak about: ``claim_key``). Everything happens in one
+transaction: a bad entry loads nothing.
+
+* ``INITIAL`` fills an empty database and refuses to touch one that holds
+  curated data: a restart (``make run``) must never change what editors did.
+* ``SYNC`` brings changes made to the files into a live database, three-way:
+  the base is what the loader last wrote (the newest history record with a
+  loader's change reason). A field the files changed and editors did not is
+  updated; a field editors changed is kept, and is a *conflict* when the files
+  changed it too. Nothing an editor deleted comes back, and a claim the files
+  dropped is deleted only if no editor touched it since it was loaded.
+  ``dry_run`` previews all this and changes nothing.
+* ``REPLACE`` makes the database equal to the document, overwriting and
+  pruning: for the test database and development only.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ import datetime
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -40,14 +50,26 @@ from frameworks.models import (
 )
 
 CHANGE_REASON = "load_dataset"
-OUTCOMES = ("created", "updated", "unchanged", "differs", "deleted", "extra")
+SYNC_REASON = "sync_dataset"
+# History records with these reasons were written from the files, not by an editor.
+LOADER_REASONS = (CHANGE_REASON, SYNC_REASON)
+OUTCOMES = ("created", "updated", "unchanged", "kept", "conflict", "deleted", "extra")
+
+
+class Mode(StrEnum):
+    INITIAL = "initial"
+    SYNC = "sync"
+    REPLACE = "replace"
 
 
 class LoadReport:
-    """Counts per model of what the load did (or would have done)."""
+    """Counts per model of what the load did (or would have done), and what needs an editor."""
 
     def __init__(self) -> None:
         self.counts: dict[str, Counter] = {}
+        self.not_empty = False  # INITIAL found curated data and loaded nothing
+        self.conflicts: list[str] = []  # changed in the files and by an editor: kept the editor's
+        self.kept: list[str] = []  # deleted or changed by an editor, left as the editor has it
 
     def add(self, model: str, outcome: str) -> None:
         self.counts.setdefault(model, Counter())[outcome] += 1
@@ -64,30 +86,45 @@ class LoadReport:
         return lines
 
 
+def database_is_empty() -> bool:
+    """No curated data at all: the only state the files may be loaded into unasked."""
+    return not any(
+        model.objects.exists() for model in (Source, Category, FeatureGroup, Feature, Framework)
+    )
+
+
 def load_document(
     document: dict[str, Any],
     *,
-    update: bool = False,
-    prune: bool = False,
+    mode: Mode = Mode.SYNC,
+    dry_run: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> LoadReport:
     if document.get("format") != FORMAT:
         raise DatasetError(f"not a {FORMAT} document (format is {document.get('format')!r})")
-    loader = _Loader(update=update, prune=prune, progress=progress or (lambda message: None))
+    loader = _Loader(mode=mode, progress=progress or (lambda message: None))
     try:
         with transaction.atomic():
+            if mode is Mode.INITIAL and not database_is_empty():
+                loader.report.not_empty = True
+                return loader.report
             loader.load(document)
+            if dry_run:
+                transaction.set_rollback(True)
     except IntegrityError as error:
         raise DatasetError(f"the database refused an entry: {error}") from error
     return loader.report
 
 
 class _Loader:
-    def __init__(self, *, update: bool, prune: bool, progress: Callable[[str], None]) -> None:
-        self.update = update
-        self.prune = prune
+    def __init__(self, *, mode: Mode, progress: Callable[[str], None]) -> None:
+        self.mode = mode
+        self.update = mode is Mode.REPLACE
+        self.prune = mode is Mode.REPLACE
+        self.reason = SYNC_REASON if mode is Mode.SYNC else CHANGE_REASON
         self.progress = progress
         self.report = LoadReport()
+        self.history = _LoaderHistory() if mode is Mode.SYNC else None
 
     def load(self, document: dict[str, Any]) -> None:
         self.progress(f"Sources: {len(document.get('sources', []))}")
@@ -122,6 +159,9 @@ class _Loader:
                 extra_fields=("position",),
             )
             for position, entry in enumerate(group_entry.get("features", [])):
+                if group is None:  # deleted by an editor, with its features
+                    self.features[entry["slug"]] = None
+                    continue
                 self.features[entry["slug"]] = self.upsert(
                     Feature,
                     entry,
@@ -162,9 +202,12 @@ class _Loader:
         if slug in (None, ""):
             return None
         try:
-            return table[slug]
+            found = table[slug]
         except KeyError:
             raise DatasetError(f"{where}: unknown {what} {slug!r}") from None
+        if found is None:
+            raise _DeletedByEditor(f"{where}: its {what} {slug} was deleted by an editor")
+        return found
 
     def claim_values(self, framework: Framework, section, subject, entry: dict) -> dict:
         where = f"{framework.slug}: {section.name}" + (f" {subject}" if subject else "")
@@ -206,11 +249,15 @@ class _Loader:
         }
         slug = values.pop("slug")
         instance = model.objects.filter(slug=slug).first()
-        self.save(model.__name__, instance, values, lambda: model(slug=slug), where=slug)
-        return instance or model.objects.get(slug=slug)
+        self.save(model.__name__, instance, values, lambda: model(slug=slug), where=slug, key=slug)
+        return instance or model.objects.filter(slug=slug).first()
 
-    def save(self, label: str, instance, values: dict, new, *, where: str) -> None:
+    def save(self, label: str, instance, values: dict, new, *, where: str, key) -> None:
         if instance is None:
+            if self.history and self.history.deleted_by_editor(label, key):
+                self.report.add(label, "kept")
+                self.report.kept.append(f"{label} {where}: deleted by an editor, not restored")
+                return
             instance = new()
             outcome = "created"
         else:
@@ -219,11 +266,10 @@ class _Loader:
                 for field, value in values.items()
                 if _current(instance, field) != _comparable(value)
             }
+            if differences and self.history:
+                differences = self.three_way(label, instance, differences, where)
             if not differences:
                 self.report.add(label, "unchanged")
-                return
-            if not self.update:
-                self.report.add(label, "differs")
                 return
             values = differences
             outcome = "updated"
@@ -236,11 +282,34 @@ class _Loader:
             instance.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             raise DatasetError(f"{label} {where}: {_messages(error)}") from error
-        instance._change_reason = CHANGE_REASON  # shown in the object's history
+        instance._change_reason = self.reason  # shown in the object's history
         instance.save()
         self.report.add(label, outcome)
 
-    def set_cites(self, source: Source, slugs: list[str]) -> None:
+    def three_way(self, label: str, instance, differences: dict, where: str) -> dict:
+        """Of the fields the files and the database disagree on, those to take from the files."""
+        base = self.history.last_loaded(instance)
+        take, conflicts = {}, []
+        for field, value in differences.items():
+            if base is not None and _current(base, field) == _current(instance, field):
+                take[field] = value  # editors left it as loaded: the files changed it
+            elif base is not None and _current(base, field) == _comparable(value):
+                continue  # the files left it as loaded: an editor changed it
+            else:
+                conflicts.append(field)
+        if conflicts:
+            self.report.add(label, "conflict")
+            self.report.conflicts.append(
+                f"{label} {where}: {', '.join(conflicts)} changed by an editor and in the files; "
+                "kept the editor's"
+            )
+        elif not take:
+            self.report.add(label, "kept")
+        return take
+
+    def set_cites(self, source: Source | None, slugs: list[str]) -> None:
+        if source is None:  # deleted by an editor
+            return
         wanted = {
             self.lookup(self.sources, slug, "source", f"{source.slug}: cites") for slug in slugs
         }
@@ -248,18 +317,25 @@ class _Loader:
         if wanted == current:
             return
         if current - wanted and not self.update:
-            self.report.add("Source citations", "differs")
+            self.report.add("Source citations", "kept")
             wanted |= current  # keep what an editor added
             if wanted == current:
                 return
         source.cites.set(wanted)
         self.report.add("Source citations", "updated" if current else "created")
 
-    def load_claims(self, framework: Framework, entry: dict) -> None:
+    def load_claims(self, framework: Framework | None, entry: dict) -> None:
+        if framework is None:  # deleted by an editor, and its claims with it
+            return
         existing = {claim_key(claim): claim for claim in framework.claims.all()}
         seen = set()
         for section, subject, claim_entry in iter_claims(entry):
-            values = self.claim_values(framework, section, subject, claim_entry)
+            try:
+                values = self.claim_values(framework, section, subject, claim_entry)
+            except _DeletedByEditor as deleted:
+                self.report.add("Claim", "kept")
+                self.report.kept.append(f"Claim {deleted}: not restored")
+                continue
             key = claim_key(Claim(**values))
             if key in seen:
                 raise DatasetError(
@@ -269,13 +345,19 @@ class _Loader:
             seen.add(key)
             where = f"{framework.slug}: {section.name} {subject or ''} from {values['source'].slug}"
             self.save(
-                "Claim", existing.get(key), values, lambda values=values: Claim(), where=where
+                "Claim",
+                existing.get(key),
+                values,
+                lambda values=values: Claim(),
+                where=where,
+                key=(framework.pk, *key),
             )
         for key, claim in existing.items():
             if key in seen:
                 continue
-            if self.prune:
-                claim._change_reason = CHANGE_REASON
+            # Dropped from the files: gone, unless an editor added or changed it.
+            if self.prune or (self.history and self.history.untouched_since_loaded(claim)):
+                claim._change_reason = self.reason
                 claim.delete()
                 self.report.add("Claim", "deleted")
             else:
@@ -297,6 +379,50 @@ def claim_key(claim: Claim) -> tuple:
         case ClaimKind.ADVICE:
             subject = (claim.advice_kind, claim.excerpt)
     return (claim.source_id, claim.kind, *subject)
+
+
+class _DeletedByEditor(Exception):
+    pass
+
+
+class _LoaderHistory:
+    """What the loader last wrote, and what editors deleted: a query per model, when first asked."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[type, dict[int, Any]] = {}
+        self._deleted: dict[str, set] = {}
+
+    def last_loaded(self, instance: models.Model):
+        """The newest history record of ``instance`` written from the files, or None."""
+        model = type(instance)
+        if model not in self._loaded:
+            records = (
+                model.history.filter(history_change_reason__in=LOADER_REASONS)
+                .exclude(history_type="-")
+                .order_by("id", "-history_id")
+                .distinct("id")
+            )
+            self._loaded[model] = {record.id: record for record in records}
+        return self._loaded[model].get(instance.pk)
+
+    def untouched_since_loaded(self, instance: models.Model) -> bool:
+        record = self.last_loaded(instance)
+        latest = instance.history.order_by("-history_id").values_list("history_id", flat=True)
+        return record is not None and record.history_id == latest.first()
+
+    def deleted_by_editor(self, label: str, key) -> bool:
+        """Was an object with this natural key deleted, and not restored?"""
+        if label not in self._deleted:
+            model = {m.__name__: m for m in (Source, Category, FeatureGroup, Feature, Framework,
+                                             Claim)}[label]  # fmt: skip
+            records = model.history.filter(history_type="-").exclude(
+                id__in=model.objects.values("pk")
+            )
+            if model is Claim:
+                self._deleted[label] = {(r.framework_id, *claim_key(r)) for r in records}
+            else:
+                self._deleted[label] = {r.slug for r in records}
+        return key in self._deleted[label]
 
 
 def _current(instance: models.Model, field: str):

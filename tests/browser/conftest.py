@@ -19,7 +19,7 @@ from django.contrib.staticfiles import handlers
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 
 from frameworks.dataset.files import read_fixtures
-from frameworks.dataset.load import load_document
+from frameworks.dataset.load import Mode, load_document
 from frameworks.models import Framework
 from tests.browser.tools import DESKTOP
 from tests.conftest import FIXTURES
@@ -134,7 +134,7 @@ def live_server(_static_files_as_in_production, live_server):
 def site(live_server) -> str:
     """The live server's address, with the real dataset loaded (the last test flushed it)."""
     if not Framework.objects.exists():
-        load_document(read_fixtures(FIXTURES))
+        load_document(read_fixtures(FIXTURES), mode=Mode.INITIAL)
     return live_server.url
 
 

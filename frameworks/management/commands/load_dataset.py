@@ -6,13 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from frameworks.dataset import DatasetError
 from frameworks.dataset.files import read_fixtures
-from frameworks.dataset.load import load_document
+from frameworks.dataset.load import Mode, load_document
 
 
 class Command(BaseCommand):
     help = (
-        "Load the dataset from fixtures/ (or from an export_dataset JSON file). "
-        "Adds what is missing; a second run changes nothing."
+        "Load the dataset from fixtures/ (or from an export_dataset JSON file) into an EMPTY "
+        "database. A database that holds curated data is left as it is, so that a restart "
+        "never changes what editors did: sync_dataset brings in changes to the files."
     )
 
     def add_arguments(self, parser):
@@ -22,56 +23,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fixtures", type=Path, default=settings.BASE_DIR / "fixtures", help="Fixture folder."
         )
-        parser.add_argument(
-            "--update",
-            action="store_true",
-            help="Overwrite objects that differ from the files (edits made in the admin are lost).",
-        )
-        parser.add_argument(
-            "--prune",
-            action="store_true",
-            help="Delete claims of the loaded frameworks that the files no longer hold.",
-        )
 
-    def handle(
-        self, *args, json: Path | None, fixtures: Path, update: bool, prune: bool, **options
-    ):
+    def handle(self, *args, json: Path | None, fixtures: Path, **options):
         try:
-            document = _read_json(json) if json else read_fixtures(fixtures)
+            document = read_json(json) if json else read_fixtures(fixtures)
             report = load_document(
-                document, update=update, prune=prune, progress=lambda m: self.stdout.write(f"  {m}")
+                document, mode=Mode.INITIAL, progress=lambda m: self.stdout.write(f"  {m}")
             )
         except DatasetError as error:
             raise CommandError(f"Nothing loaded: {error}") from error
+        if report.not_empty:
+            self.stdout.write(
+                f"The database already holds curated data ({totals()}): nothing loaded. "
+                "To bring in changes made to fixtures/, run: manage.py sync_dataset"
+            )
+            return
         for line in report.lines():
             self.stdout.write(line)
-        counts = report.counts
-        if any(c["differs"] for c in counts.values()):
-            self.stdout.write(
-                self.style.WARNING(
-                    "Some objects differ from the files and were kept as they are in the "
-                    "database (edited in the admin?); --update overwrites them."
-                )
-            )
-        if any(c["extra"] for c in counts.values()):
-            self.stdout.write(
-                "Some claims in the database are not in the files; --prune removes them."
-            )
-        summary = _totals()
-        if report.changed:
-            self.stdout.write(self.style.SUCCESS(f"Dataset loaded: {summary}."))
-        else:
-            self.stdout.write(self.style.SUCCESS(f"Nothing to change: {summary}."))
+        self.stdout.write(self.style.SUCCESS(f"Dataset loaded: {totals()}."))
 
 
-def _read_json(path: Path) -> dict:
+def read_json(path: Path) -> dict:
     try:
         return json.loads(path.read_text())
     except (OSError, ValueError) as error:
         raise DatasetError(f"{path}: {error}") from error
 
 
-def _totals() -> str:
+def totals() -> str:
     from frameworks.models import Claim, Feature, Framework, Source
 
     return (
