@@ -6,8 +6,8 @@ import logging
 
 import pytest
 from django.db import OperationalError, connection
-from django.test import Client
 from django.templatetags.static import static
+from django.test import Client
 
 from compare.errors import QuietOutageFilter
 
