@@ -9,7 +9,7 @@ DEV_INSTALLED := $(VENV)/.installed-dev-$(shell cat requirements.lock requiremen
 export HOST ?= 127.0.0.1
 export PORT ?= 8000
 
-.PHONY: run dev test lint check-deploy install install-dev lock superuser editor clean
+.PHONY: run dev test lint check-deploy install install-dev lock superuser editor backup restore clean
 
 run: install ## Install, migrate, load the data and serve it with gunicorn
 	$(BIN)/python manage.py migrate --noinput
@@ -49,6 +49,13 @@ superuser: install ## Create an admin account (prompts for a password)
 editor: install ## Create an editor account: make editor NAME=ada (password prompted or $$EDITOR_PASSWORD)
 	@test -n "$(NAME)" || { echo "Usage: make editor NAME=<user name>"; exit 2; }
 	$(BIN)/python manage.py create_editor "$(NAME)"
+
+backup: install ## Back up the database into backups/ (pg_dump, custom format, named by time)
+	$(BIN)/python manage.py backup
+
+restore: install ## Restore a backup: make restore FILE=backups/compare-….dump (asks before replacing data)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/<file>.dump"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
 
 # The site's packages; the tests' (pytest, ruff, Playwright) only for make test.
 install: $(INSTALLED)

