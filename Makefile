@@ -9,7 +9,7 @@ DEV_INSTALLED := $(VENV)/.installed-dev-$(shell cat requirements.lock requiremen
 export HOST ?= 127.0.0.1
 export PORT ?= 8000
 
-.PHONY: run dev test lint check-deploy install install-dev lock superuser editor backup restore clean
+.PHONY: run dev test system-packages lint check-deploy install install-dev lock superuser editor backup restore clean
 
 run: install ## Install, migrate, load the data and serve it with gunicorn
 	$(BIN)/python manage.py migrate --noinput
@@ -29,7 +29,7 @@ dev: install ## runserver with DEBUG on, for development
 # Tests need no stable key: a throwaway one, unless DJANGO_SECRET_KEY is set.
 test lint: export DJANGO_SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')
 
-test: install-dev node_modules/.installed lint check-deploy ## Install and run the whole suite
+test: install-dev system-packages node_modules/.installed lint check-deploy ## Install and run the whole suite
 	$(BIN)/pytest
 
 lint: install-dev
@@ -60,6 +60,10 @@ restore: install ## Restore a backup: make restore FILE=backups/compare-….dump
 # The site's packages; the tests' (pytest, ruff, Playwright) only for make test.
 install: $(INSTALLED)
 install-dev: $(DEV_INSTALLED)
+
+# Chromium, Java and npm for the browser tests: installed with apt where possible, or named.
+system-packages:
+	@tests/browser/system-packages.sh
 
 # axe-core and the Nu HTML checker for the browser tests, pinned by package-lock.json.
 node_modules/.installed: package-lock.json

@@ -108,3 +108,47 @@ def test_home_lists_published_frameworks_with_their_categories(client):
 @pytest.mark.django_db
 def test_admin_login_page_answers(client):
     assert client.get("/admin/login/").status_code == 200
+
+
+# --- What make test needs from the system ---------------------------------------------------
+
+
+@pytest.fixture
+def bare_system(tmp_path):
+    """A PATH with a shell and apt, but no Chromium, Java or npm, as a user who is not root."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "env"):
+        (bin_dir / tool).symlink_to(subprocess.run(
+            ["which", tool], capture_output=True, text=True, check=True
+        ).stdout.strip())  # fmt: skip
+    for name, body in (("id", "echo 1000"), ("apt-get", "exit 0"), ("sudo", "exit 1")):
+        (bin_dir / name).write_text(f"#!/bin/bash\n{body}\n")
+        (bin_dir / name).chmod(0o755)
+    return {"PATH": str(bin_dir)}
+
+
+SYSTEM_PACKAGES = str(settings.BASE_DIR / "tests" / "browser" / "system-packages.sh")
+
+
+def test_without_chromium_and_no_way_to_install_it_make_test_stops_at_once_and_says_how(
+    bare_system,
+):
+    result = subprocess.run(
+        ["bash", SYSTEM_PACKAGES], env=bare_system, capture_output=True, text=True, timeout=10
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert "needs Chromium, Java, npm" in lines[0]
+    assert "apt-get install -y chromium" in lines[1]
+    assert "CHROMIUM=" in lines[1]
+
+
+def test_a_chromium_named_by_chromium_that_is_not_there_is_said_plainly(bare_system):
+    environment = {**bare_system, "CHROMIUM": "/nowhere/chromium"}
+    result = subprocess.run(
+        ["bash", SYSTEM_PACKAGES], env=environment, capture_output=True, text=True, timeout=10
+    )
+    assert result.returncode == 1
+    assert "CHROMIUM=/nowhere/chromium is not an executable file" in result.stderr

@@ -29,7 +29,8 @@ from tests.conftest import FIXTURES
 # here is async). Django reads this at each call.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Debian's Chromium on the PATH, or another one named by CHROMIUM=/path/to/chromium.
+CHROMIUM = Path(os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
