@@ -23,7 +23,11 @@ from compare.database import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("COMPARE_DATA_DIR", BASE_DIR / ".data"))
 BACKUP_DIR = Path(os.environ.get("COMPARE_BACKUP_DIR", BASE_DIR / "backups"))
+# Texts the data lint checks excerpts against; neither is part of the repository.
+# The archived articles (a folder of .txt files) and local clones of the frameworks'
+# repositories (as `fetch` mirrors them: owner+name/repo). Unset, each is used if it exists.
 SOURCES_DIR = Path(os.environ.get("COMPARE_SOURCES_DIR", BASE_DIR.parent / "shared" / "sources"))
+REPOS_DIR = Path(os.environ.get("COMPARE_REPOS_DIR", BASE_DIR.parent / ".mirror"))
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -38,6 +42,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
+# CI sets this: a run without the archived articles fails instead of passing unchecked.
+REQUIRE_SOURCES = env_bool("COMPARE_REQUIRE_SOURCES")
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 EMBEDDED_DATABASE = not DATABASE_URL
 

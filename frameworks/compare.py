@@ -17,7 +17,9 @@ from frameworks.models import (
     Framework,
     Metric,
     Verdict,
+    VerdictStatus,
 )
+from frameworks.pages import FACT_KINDS, mark_superseded
 from frameworks.table import UNKNOWN, Cell
 
 MIN_FRAMEWORKS, MAX_FRAMEWORKS = 2, 6
@@ -87,7 +89,9 @@ class FactCell:
         if not self.claims or self.verdict is None:
             return ""
         if self.verdict.disputed:
-            values = dict.fromkeys(claim.value_display for claim in self.claims)
+            values = dict.fromkeys(
+                claim.value_display for claim in self.claims if not claim.superseded
+            )
             return " or ".join(values)
         return self.verdict.value_display
 
@@ -131,12 +135,14 @@ def build_comparison(form: CompareForm, frameworks: list[Framework]) -> Comparis
     chosen = [by_slug[slug] for slug in form.cleaned_data["f"]]
     ids = [framework.id for framework in chosen]
 
-    verdicts = Verdict.objects.filter(framework_id__in=ids).select_related("category")
+    verdicts = list(
+        Verdict.objects.filter(framework_id__in=ids).select_related("category", "successor")
+    )
     claims = (
         Claim.objects.filter(framework_id__in=ids)
         .exclude(kind=ClaimKind.ADVICE)
         .without_draft_subjects()
-        .select_related("source", "via")
+        .select_related("source", "via", "successor")
         .order_by("source__date", "id")
     )
     features = list(Feature.objects.published().in_display_order())
@@ -144,10 +150,12 @@ def build_comparison(form: CompareForm, frameworks: list[Framework]) -> Comparis
     verdict_of: dict[tuple, Verdict] = {}
     memberships: dict[int, list[tuple[Category, bool]]] = defaultdict(list)
     for verdict in verdicts:
-        if verdict.kind == ClaimKind.CATEGORY:
+        if verdict.kind == ClaimKind.CATEGORY and verdict.status == VerdictStatus.YES:
             memberships[verdict.framework_id].append((verdict.category, verdict.disputed))
         subject = verdict.feature_id or verdict.category_id or verdict.metric or verdict.kind
         verdict_of[(verdict.framework_id, verdict.kind, subject)] = verdict
+    claims = list(claims)
+    mark_superseded(claims, verdicts)
     claims_of: dict[tuple, list[Claim]] = defaultdict(list)
     for claim in claims:
         subject = claim.feature_id or claim.category_id or claim.metric or claim.kind
@@ -158,8 +166,7 @@ def build_comparison(form: CompareForm, frameworks: list[Framework]) -> Comparis
             FactCell(verdict_of.get((i, kind, subject)), claims_of[(i, kind, subject)]) for i in ids
         ]
 
-    facts = [FactRow("First release", fact(ClaimKind.FIRST_RELEASE, ClaimKind.FIRST_RELEASE))]
-    facts.append(FactRow("Actively developed", fact(ClaimKind.MAINTENANCE, ClaimKind.MAINTENANCE)))
+    facts = [FactRow(ClaimKind(kind).label, fact(kind, kind)) for kind in FACT_KINDS]
     for metric in Metric.values:
         row = FactRow(Metric(metric).label, fact(ClaimKind.FIGURE, metric))
         if any(cell.claims for cell in row.cells):

@@ -3,7 +3,9 @@
     ?category=asynchronous&category=microframework   every category ticked
     ?feature=orm&feature=websockets                  every feature required
     &extensions=on                                   count extensions as support
-    ?interface=asgi  ?active=yes  ?since=2010&until=2020  ?q=async  ?sort=stars
+    ?interface=asgi  ?since=2010&until=2020  ?q=async  ?sort=stars
+    ?lifecycle=any                                   discontinued frameworks too (hidden by default)
+    ?lifecycle=maintenance                           only those at that stage
     ?hide=apis                                       hide a group of columns
 
 Choices are given by the caller from lists it has already loaded, so that
@@ -18,7 +20,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
 from django_filters.fields import MultipleChoiceField
 
-from frameworks.models import ClaimKind, Framework, SupportStatus, Verdict
+from frameworks.models import ClaimKind, Framework, Lifecycle, SupportStatus, Verdict
 
 # Frameworks no source gives a figure for come last, whichever the direction.
 SORTS = {
@@ -37,7 +39,14 @@ SORTS = {
 }
 # "other" means no source says WSGI or ASGI: unknown is not no, so the label says so.
 INTERFACES = [("wsgi", "WSGI"), ("asgi", "ASGI"), ("other", "No source says WSGI or ASGI")]
-ACTIVITY = [("yes", "Actively developed"), ("no", "Not actively developed")]
+# By default discontinued frameworks are left out: a developer choosing today rarely wants
+# them, and their pages stay reachable. "any" brings them back; a stage picks one.
+LIFECYCLES = [
+    ("any", "Any, discontinued included"),
+    (Lifecycle.ACTIVE, "Active"),
+    (Lifecycle.MAINTENANCE, "Maintenance only"),
+    (Lifecycle.DISCONTINUED, "Discontinued"),
+]
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 
 
@@ -88,9 +97,15 @@ def interface_condition(interface: str) -> Q:
     return Q(pk__in=frameworks_speaking(interface))
 
 
-def activity_condition(activity: str) -> Q:
-    verdicts = Verdict.objects.filter(kind=ClaimKind.MAINTENANCE, status=activity)
-    return Q(pk__in=verdicts.values("framework_id"))
+def lifecycle_condition(lifecycle: str) -> Q:
+    """Frameworks at that stage; "" (the default) means all but the discontinued."""
+    if lifecycle == "any":
+        return Q()
+    if lifecycle == "":
+        stage = Verdict.objects.filter(kind=ClaimKind.LIFECYCLE, lifecycle=Lifecycle.DISCONTINUED)
+        return ~Q(pk__in=stage.values("framework_id"))
+    stage = Verdict.objects.filter(kind=ClaimKind.LIFECYCLE, lifecycle=lifecycle)
+    return Q(pk__in=stage.values("framework_id"))
 
 
 def first_release_condition(**year_lookup) -> Q:
@@ -116,8 +131,11 @@ class FrameworkFilterSet(django_filters.FilterSet):
     interface = django_filters.ChoiceFilter(
         choices=INTERFACES, method="filter_interface", label="Interface", empty_label="Any"
     )
-    active = django_filters.ChoiceFilter(
-        choices=ACTIVITY, method="filter_activity", label="Development", empty_label="Any"
+    lifecycle = django_filters.ChoiceFilter(
+        choices=LIFECYCLES,
+        method="filter_lifecycle",
+        label="Lifecycle",
+        empty_label="Not discontinued",
     )
     since = YearFilter(
         method="filter_since",
@@ -167,13 +185,16 @@ class FrameworkFilterSet(django_filters.FilterSet):
             "categories": list(data.get("category") or []),
             "features": list(data.get("feature") or []),
             "interface": data.get("interface") or "",
-            "active": data.get("active") or "",
+            "lifecycle": data.get("lifecycle") or "",
         }
 
     @property
     def qs(self) -> QuerySet:
         options = self.options
-        rows = super().qs.with_facts(extensions=options["extensions"])
+        rows = super().qs
+        if not options["lifecycle"]:  # no filter method runs for an empty value
+            rows = rows.filter(lifecycle_condition(""))
+        rows = rows.with_facts(extensions=options["extensions"])
         return rows.order_by(*SORTS[options["sort"]][1])
 
     def without(self, *names: str) -> QuerySet:
@@ -182,6 +203,8 @@ class FrameworkFilterSet(django_filters.FilterSet):
         for name, value in self.form.cleaned_data.items():
             if name not in names and value not in (None, "", [], ()):
                 rows = self.filters[name].filter(rows, value)
+        if "lifecycle" not in names and not self.form.cleaned_data.get("lifecycle"):
+            rows = rows.filter(lifecycle_condition(""))
         return rows
 
     # --- filter methods -----------------------------------------------------------------
@@ -211,8 +234,8 @@ class FrameworkFilterSet(django_filters.FilterSet):
     def filter_interface(self, rows: QuerySet, name: str, interface: str) -> QuerySet:
         return rows.filter(interface_condition(interface))
 
-    def filter_activity(self, rows: QuerySet, name: str, activity: str) -> QuerySet:
-        return rows.filter(activity_condition(activity))
+    def filter_lifecycle(self, rows: QuerySet, name: str, lifecycle: str) -> QuerySet:
+        return rows.filter(lifecycle_condition(lifecycle))
 
     def filter_since(self, rows: QuerySet, name: str, year: int) -> QuerySet:
         return rows.filter(first_release_condition(year__gte=year))

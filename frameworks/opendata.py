@@ -46,7 +46,7 @@ def table_records(table: ComparisonTable, absolute: Absolute) -> list[dict]:
             "disputed_categories": [m.category.slug for m in row.memberships if m.disputed],
             "first_release": row.framework.first_release,
             "github_stars": _number(row.framework.github_stars),
-            "actively_developed": row.framework.active or "unknown",
+            "lifecycle": row.framework.lifecycle or "unknown",
             "supported_features": row.framework.supported_features,
             "features": {feature.slug: _cell(cell) for feature, cell in row.cells},
         }
@@ -71,7 +71,7 @@ def table_json(table: ComparisonTable, absolute: Absolute, query: str) -> JsonRe
 def table_csv(table: ComparisonTable, absolute: Absolute) -> HttpResponse:
     header = [
         "slug", "name", "url", "categories", "disputed_categories", "first_release",
-        "github_stars", "actively_developed", "supported_features",
+        "github_stars", "lifecycle", "supported_features",
     ]  # fmt: skip
     for feature in table.visible_features:
         header += [feature.slug, f"{feature.slug}:how", f"{feature.slug}:detail"]

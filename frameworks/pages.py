@@ -36,7 +36,9 @@ STATUS_ORDER = [
     VerdictStatus.UNKNOWN,
 ]
 
-CLAIM_RELATIONS = ("source", "via", "feature", "category", "based_on", "framework")
+CLAIM_RELATIONS = (
+    "source", "via", "feature", "category", "based_on", "framework", "successor"
+)  # fmt: skip
 
 
 @dataclass
@@ -58,11 +60,33 @@ class Figure:
 
 
 @dataclass
+class Fact:
+    """A fact about the framework as a whole: its published value and the claims behind it."""
+
+    kind: str
+    verdict: Verdict | None
+    claims: list[Claim]
+
+    @property
+    def label(self) -> str:
+        return ClaimKind(self.kind).label
+
+
+# The facts a framework page lists, in order.
+FACT_KINDS = (
+    ClaimKind.FIRST_RELEASE,
+    ClaimKind.LATEST_RELEASE,
+    ClaimKind.LIFECYCLE,
+    ClaimKind.LICENCE,
+    ClaimKind.PYTHON,
+)
+
+
+@dataclass
 class FrameworkPage:
     framework: Framework
     memberships: list[tuple[Verdict, list[Claim]]]
-    first_release: tuple[Verdict | None, list[Claim]]
-    maintenance: tuple[Verdict | None, list[Claim]]
+    facts: list[Fact]
     figures: list[Figure]
     advice: dict[str, list[Claim]]
     feature_groups: list[tuple[FeatureGroup, list[FeatureRow]]]
@@ -81,8 +105,11 @@ def framework_page(framework: Framework) -> FrameworkPage:
         .order_by("source__date", "source__slug", "id")
     )
     verdicts = list(
-        Verdict.objects.filter(framework=framework).select_related("feature", "category")
+        Verdict.objects.filter(framework=framework).select_related(
+            "feature", "category", "successor"
+        )
     )
+    mark_superseded(claims, verdicts)
     features = list(Feature.objects.published().in_display_order())
     upon_claims = list(
         Claim.objects.published()
@@ -100,7 +127,7 @@ def framework_page(framework: Framework) -> FrameworkPage:
         (
             (verdict, category_claims[verdict.category_id])
             for verdict in verdicts
-            if verdict.kind == ClaimKind.CATEGORY
+            if verdict.kind == ClaimKind.CATEGORY and verdict.status == VerdictStatus.YES
         ),
         key=lambda item: item[0].category.position,
     )
@@ -137,8 +164,7 @@ def framework_page(framework: Framework) -> FrameworkPage:
     return FrameworkPage(
         framework=framework,
         memberships=memberships,
-        first_release=(verdict_by_key.get(("first_release",)), by_kind[ClaimKind.FIRST_RELEASE]),
-        maintenance=(verdict_by_key.get(("maintenance",)), by_kind[ClaimKind.MAINTENANCE]),
+        facts=[Fact(kind, verdict_by_key.get((kind,)), by_kind[kind]) for kind in FACT_KINDS],
         figures=figures,
         advice={kind: items for kind, items in advice.items() if items},
         feature_groups=list(groups.values()),
@@ -153,6 +179,13 @@ def framework_page(framework: Framework) -> FrameworkPage:
             "disputed": sum(1 for row in known if row.cell.disputed),
         },
     )
+
+
+def mark_superseded(claims: list[Claim], verdicts) -> None:
+    """Set ``claim.superseded`` on each claim: did a newer primary source replace it?"""
+    superseded = {claim_id for verdict in verdicts for claim_id in verdict.superseded}
+    for claim in claims:
+        claim.superseded = claim.id in superseded
 
 
 def nearest_alternatives(framework: Framework, limit: int = 3) -> list[Framework]:
@@ -189,13 +222,14 @@ def feature_page(feature: Feature) -> list[FeatureSupport]:
     verdicts = {
         v.framework_id: v for v in Verdict.objects.filter(kind=ClaimKind.FEATURE, feature=feature)
     }
-    claims = _group(
+    feature_claims = list(
         Claim.objects.published()
         .filter(feature=feature)
         .select_related("source", "via")
-        .order_by("source__date", "id"),
-        lambda c: c.framework_id,
+        .order_by("source__date", "id")
     )
+    mark_superseded(feature_claims, verdicts.values())
+    claims = _group(feature_claims, lambda c: c.framework_id)
     rows = [
         FeatureSupport(
             framework,

@@ -14,11 +14,11 @@ from django.db.models import Count, Q
 from django.http import QueryDict
 
 from frameworks.filters import (
-    ACTIVITY,
     INTERFACES,
+    LIFECYCLES,
     FrameworkFilterSet,
-    activity_condition,
     interface_condition,
+    lifecycle_condition,
 )
 from frameworks.models import (
     Category,
@@ -205,7 +205,7 @@ def _facets(filterset, ids: list[int] | None, categories, features) -> dict[str,
     was chosen ticked and no counts, so that fixing one filter keeps the others.
     """
     options = filterset.options
-    interface, active = options["interface"], options["active"]
+    interface, lifecycle = options["interface"], options["lifecycle"]
     if ids is None:
         in_category, with_feature, counted = {}, {}, {}
     else:
@@ -228,9 +228,9 @@ def _facets(filterset, ids: list[int] | None, categories, features) -> dict[str,
             Option(value, label, count(counted, f"interface_{value}"), value == interface)
             for value, label in INTERFACES
         ],
-        "active": [
-            Option(value, label, count(counted, f"active_{value}"), value == active)
-            for value, label in ACTIVITY
+        "lifecycle": [
+            Option(value, label, count(counted, f"lifecycle_{value}"), value == lifecycle)
+            for value, label in [("", "Not discontinued"), *LIFECYCLES]
         ],
     }
 
@@ -251,19 +251,17 @@ def _facet_counts(filterset, ids: list[int], options: dict) -> tuple[dict, dict,
 
     # Interface and development are single choices: count each option on the
     # rows filtered by everything else, in one query.
-    others = filterset.without("interface", "active")
-    interface, active = options["interface"], options["active"]
+    others = filterset.without("interface", "lifecycle")
+    interface, lifecycle = options["interface"], options["lifecycle"]
     counts = {}
     for value, _ in INTERFACES:
-        condition = interface_condition(value)
-        if active:
-            condition &= activity_condition(active)
+        condition = interface_condition(value) & lifecycle_condition(lifecycle)
         counts[f"interface_{value}"] = Count("pk", filter=condition)
-    for value, _ in ACTIVITY:
-        condition = activity_condition(value)
+    for value, _ in [("", ""), *LIFECYCLES]:
+        condition = lifecycle_condition(value)
         if interface:
             condition &= interface_condition(interface)
-        counts[f"active_{value}"] = Count("pk", filter=condition)
+        counts[f"lifecycle_{value}"] = Count("pk", filter=condition)
     counted = others.aggregate(**counts)
 
     return in_category, with_feature, counted

@@ -4,9 +4,11 @@ from django.db import connection
 
 from frameworks.dataset.files import read_fixtures
 from frameworks.dataset.load import Mode, load_document
+from frameworks.models import Verdict
 
 FIXTURES = settings.BASE_DIR / "fixtures"
-VERDICT_VIEW_SQL = settings.BASE_DIR / "frameworks" / "sql" / "verdict_view_v1.sql"
+SQL = settings.BASE_DIR / "frameworks" / "sql"
+VERDICT_SQL = [SQL / "verdict_rule_v2.sql", SQL / "verdict_store_v1.sql"]
 
 
 @pytest.fixture(scope="session")
@@ -20,11 +22,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     load what they need themselves.
     """
     with django_db_blocker.unblock():
-        # A reused test database keeps the view its migration once created; the
-        # tests are about the rule as the file states it now.
+        # A reused test database keeps the rule its migration once created; the
+        # tests are about the rule as the files state it now.
         with connection.cursor() as cursor:
-            cursor.execute("DROP VIEW IF EXISTS frameworks_verdict")
-            cursor.execute(VERDICT_VIEW_SQL.read_text())
+            for path in VERDICT_SQL:
+                cursor.execute(path.read_text())
+            Verdict.recompute_all()
         load_document(read_fixtures(FIXTURES), mode=Mode.REPLACE)
 
 

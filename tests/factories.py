@@ -61,6 +61,8 @@ def make_category(**fields) -> Category:
 
 def make_claim(framework: Framework, kind: str = ClaimKind.FEATURE, **fields) -> Claim:
     fields.setdefault("source", fields.get("source") or make_source())
+    if kind == ClaimKind.CATEGORY:
+        fields.setdefault("status", "yes")  # the source puts it in the category
     fields.setdefault("excerpt", "a verbatim excerpt")
     claim = Claim(framework=framework, kind=kind, **fields)
     claim.full_clean()

@@ -79,6 +79,7 @@ def grow_dataset(times: int = 10, *, seed: int = 1) -> None:
                 source=rng.choice(sources),
                 kind=ClaimKind.CATEGORY,
                 category=rng.choice(categories),
+                status="yes",
                 excerpt="generated",
             )
         )

@@ -235,7 +235,7 @@ def test_a_figure_needs_an_as_of_date(client, editor):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"kind": "first_release", "year": "0"}, "A release year between 1990 and 2100."),
+        ({"kind": "first_release", "year": "0"}, "A year between 1990 and 2100."),
         ({"kind": "built_on", "based_on": "django"}, "A framework is not built on itself."),
     ],
 )
@@ -349,10 +349,10 @@ def test_a_deleted_source_shows_on_recent_changes_as_a_deletion_with_no_dead_lin
 
 def test_writes_outside_the_admin_are_recorded_too():
     flask = Framework.objects.get(slug="flask")
-    flask.licence = "BSD-3-Clause"
+    flask.homepage = "https://flask.example.org/"
     flask.save()  # as from the shell
     record = flask.history.first()
-    assert record.licence == "BSD-3-Clause"
+    assert record.homepage == "https://flask.example.org/"
     assert record.history_user is None
     assert record.history_type == "~"
     loaded = Claim.objects.filter(framework__slug="flask").first().history.last()
@@ -659,7 +659,7 @@ def test_a_csv_with_a_bad_row_lists_every_problem_by_row_and_imports_nothing(cli
     assert response.status_code == 400
     assert "2 of 4 rows have problems, so nothing was imported" in page
     row_four = page[page.index("<td>4</td>") : page.index("<td>5</td>")]
-    assert "not a known feature" in row_four
+    assert "unknown feature “teleportation”" in row_four
     assert "framework “nosuch” does not exist" in page[page.index("<td>5</td>") :]
     response = client.post(
         reverse("admin:frameworks_claim_import"), {"csv_text": bad, "apply": "1"}

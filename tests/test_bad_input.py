@@ -81,7 +81,7 @@ TABLE_URLS = ["/", "/table.csv", "/table.json"]
         ("feature=orm&feature=teleportation", "teleportation is not one"),
         ("hide=nope", "nope is not one of the available choices"),
         ("interface=bogus", "bogus is not one of the available choices"),
-        ("active=maybe", "maybe is not one of the available choices"),
+        ("lifecycle=maybe", "maybe is not one of the available choices"),
         (f"q={'x' * 101}", "at most 100 characters"),
     ],
 )
@@ -364,7 +364,7 @@ def upload(client, data: bytes, **extra):
             400,
             "framework “nope” does not exist.",
         ),
-        ((HEADER + ROW.replace("openapi", "nope")).encode(), 400, "not a known feature"),
+        ((HEADER + ROW.replace("openapi", "nope")).encode(), 400, "unknown feature “nope”"),
         (
             (HEADER + ROW.replace("automatic documentation", "a" * 2000)).encode(),
             400,
@@ -434,11 +434,11 @@ def test_a_file_over_the_row_limit_is_refused_before_any_row_is_checked(importer
     """10,000 rows took 110 s: every row was checked (20 queries each) before the limit bit."""
     checked = []
 
-    def must_not_run(row, texts):
+    def must_not_run(row, builder):
         checked.append(row.number)
         raise AssertionError(f"row {row.number} of an over-long file was checked")
 
-    monkeypatch.setattr(imports, "_validate", must_not_run)
+    monkeypatch.setattr(imports, "_build_claim", must_not_run)
     response = upload(importer, (HEADER + ROW * 10_000).encode())
     assert response.status_code == 400
     assert f"at most {imports.MAX_ROWS} per file." in response.content.decode()

@@ -14,6 +14,7 @@ from frameworks.dataset.export import export_document
 from frameworks.dataset.files import read_fixtures
 from frameworks.dataset.lint import lint_document
 from frameworks.dataset.load import Mode, load_document
+from frameworks.dataset.texts import QuotedTexts
 from frameworks.models import Category, Claim, Feature, FeatureGroup, Framework, Source
 
 FIXTURES = settings.BASE_DIR / "fixtures"
@@ -29,8 +30,15 @@ def files_document():
     return read_fixtures(FIXTURES)
 
 
-def problems_in(document) -> list[str]:
-    return [str(problem) for problem in lint_document(document, settings.SOURCES_DIR)]
+def problems_in(document, texts: QuotedTexts | None = None) -> list[str]:
+    """The lint's problems; excerpts are not checked unless ``texts`` are given."""
+    result = lint_document(document, texts or QuotedTexts())
+    return [str(problem) for problem in result.problems]
+
+
+def available_texts() -> QuotedTexts:
+    """The archived articles and repository clones, where this machine has them."""
+    return QuotedTexts(archive_dir=settings.SOURCES_DIR, repos_dir=settings.REPOS_DIR)
 
 
 def django_entry(document) -> dict:
@@ -56,7 +64,22 @@ def test_the_data_lint_passes_on_the_loaded_dataset():
 
 
 def test_the_data_lint_passes_on_the_fixture_files(files_document):
-    assert problems_in(files_document) == []
+    """Every claim obeys the rules, and every excerpt whose text is here is found in it."""
+    result = lint_document(files_document, available_texts())
+    assert [str(problem) for problem in result.problems] == []
+    assert result.excerpts.failed == 0
+
+
+def test_every_article_excerpt_is_checked_where_the_archive_is(files_document):
+    """CI has the archive and must check it (COMPARE_REQUIRE_SOURCES=1 in .ci/run)."""
+    if settings.REQUIRE_SOURCES:
+        assert settings.SOURCES_DIR.is_dir(), "COMPARE_REQUIRE_SOURCES is set: no archive"
+    if not settings.SOURCES_DIR.is_dir():
+        return  # a clone without the archive: the lint says how many were not checked
+    result = lint_document(files_document, available_texts())
+    assert not any("archive" in reason for reason in result.excerpts.reasons)
+    articles = [s for s in files_document["sources"] if s.get("archive_file")]
+    assert len(articles) == 5
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[path.stem for path in SAMPLES])
@@ -155,11 +178,11 @@ def test_sync_keeps_an_editors_change_and_reports_a_conflict_when_the_files_chan
     assert any("Framework django: summary" in line for line in report.conflicts)
 
     # A field only an editor changed is no conflict: the files still hold what was loaded.
-    framework.licence = "BSD-3-Clause"
+    framework.repository = "https://example.org/django.git"
     framework.save()
     report = sync(document)
-    assert Framework.objects.get(slug="django").licence == "BSD-3-Clause"
-    assert not any("licence" in line for line in report.conflicts)
+    assert Framework.objects.get(slug="django").repository == "https://example.org/django.git"
+    assert not any("repository" in line for line in report.conflicts)
 
 
 @pytest.mark.django_db
@@ -207,13 +230,13 @@ def test_a_bad_entry_loads_nothing(files_document):
             "features": [{"feature": "teleportation", "claims": [{"source": "earthly-2024"}]}],
         }
     )
-    with pytest.raises(DatasetError, match="unknown feature 'teleportation'"):
+    with pytest.raises(DatasetError, match="unknown feature “teleportation”"):
         load_document(document)
     assert not Framework.objects.filter(slug="newcomer").exists()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("year", "message"), [("abc", "must be an integer"), (1890, "between")])
+@pytest.mark.parametrize(("year", "message"), [("abc", "not valid for year"), (1890, "between")])
 def test_a_bad_year_in_the_files_is_refused_with_a_message(files_document, year, message):
     document = copy.deepcopy(files_document)
     django_entry(document)["first_release"]["claims"][0]["year"] = year
@@ -249,36 +272,23 @@ def test_export_dataset_prints_one_json_document_with_published_values_and_claim
 # --- The lint catches what it should ----------------------------------------------------
 
 
-def test_lint_reports_an_excerpt_that_is_not_in_its_source(files_document):
-    document = copy.deepcopy(files_document)
-    django_entry(document)["features"][0]["claims"][0]["excerpt"] = "Django ships a time machine."
-    assert any("excerpt not found in the source" in p for p in problems_in(document))
-
-
 def test_lint_reports_an_excerpt_over_200_characters(files_document):
     document = copy.deepcopy(files_document)
     django_entry(document)["features"][0]["claims"][0]["excerpt"] = "word " * 50
     assert any("at most 200" in p for p in problems_in(document))
 
 
-def test_lint_accepts_an_excerpt_whose_whitespace_differs(files_document):
-    document = copy.deepcopy(files_document)
-    claim = django_entry(document)["features"][0]["claims"][0]
-    claim["excerpt"] = claim["excerpt"].replace(" ", "\n  ", 2)
-    assert problems_in(document) == []
-
-
 def test_lint_reports_partial_without_a_note(files_document):
     document = copy.deepcopy(files_document)
     claim = django_entry(document)["features"][0]["claims"][0]
     claim["status"], claim["note"] = "partial", ""
-    assert any("partial without a note" in p for p in problems_in(document))
+    assert any("a partial status always carries a note" in p for p in problems_in(document))
 
 
 def test_lint_reports_a_figure_without_an_as_of_date(files_document):
     document = copy.deepcopy(files_document)
     del django_entry(document)["figures"][0]["claims"][0]["as_of"]
-    assert any("figure without an as-of date" in p for p in problems_in(document))
+    assert any("as_of: Required for a figure claim" in p for p in problems_in(document))
 
 
 def test_lint_reports_a_feature_without_a_definition(files_document):
@@ -297,14 +307,6 @@ def test_lint_reports_a_published_value_with_no_claim_behind_it(files_document):
     document = copy.deepcopy(files_document)
     django_entry(document)["features"].append({"feature": "graphql", "status": "yes", "claims": []})
     assert any("published value with no claim behind it" in p for p in problems_in(document))
-
-
-def test_lint_reports_a_summary_copied_from_a_source(files_document):
-    document = copy.deepcopy(files_document)
-    django_entry(document)["summary"] = (
-        "Django has been around for more than a decade and it is mature, comprehensive."
-    )
-    assert any("copies the source word for word" in p for p in problems_in(document))
 
 
 def test_lint_reports_a_sample_that_does_not_compile(files_document):

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from frameworks.dataset.texts import SourceTexts, archive_path
+from frameworks.dataset.texts import QuotedTexts, archive_path
 from frameworks.imports import plan_import
 from tests.factories import make_feature, make_framework, make_source, support
 
@@ -40,10 +40,10 @@ def sources_folder(tmp_path):
 
 
 def test_texts_are_read_only_from_inside_the_sources_folder(sources_folder):
-    texts = SourceTexts(sources_folder)
-    assert texts.text("article.txt") == "An article that says it is fast."
+    texts = QuotedTexts(archive_dir=sources_folder)
+    assert texts.text({"archive_file": "article.txt"})[0] == "An article that says it is fast."
     for name in [*ESCAPES, "link.txt", str(sources_folder.parent / "secret.txt")]:
-        assert texts.text(name) is None, name
+        assert texts.text({"archive_file": name})[0] is None, name
         assert archive_path(sources_folder, name) is None, name
 
 

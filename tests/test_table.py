@@ -1,12 +1,14 @@
 """The comparison table at /: filters, facet counts, sorting, open data, bad input."""
 
 import csv
+import datetime
 import io
 import re
 
 import pytest
 
 from frameworks.models import ClaimKind, Framework, Verdict
+from tests.factories import make_claim, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -92,12 +94,27 @@ def test_the_interface_filter_keeps_wsgi_or_asgi_or_neither(client):
     assert other | wsgi | asgi == set(row_slugs(client.get("/")))
 
 
-def test_the_development_filter(client):
-    active = set(row_slugs(client.get("/?active=yes")))
-    inactive = set(row_slugs(client.get("/?active=no")))
+def test_the_lifecycle_filter_hides_discontinued_frameworks_unless_asked(client):
+    bfg = Framework.objects.get(slug="repoze-bfg")
+    own_docs = make_source(
+        kind="documentation", framework=bfg, date=None, date_precision="unknown",
+        retrieved=datetime.date(2026, 11, 28),
+    )  # fmt: skip
+    make_claim(bfg, "lifecycle", lifecycle="discontinued", year=2010, source=own_docs)
+    assert Verdict.objects.get(framework=bfg, kind="lifecycle").lifecycle == "discontinued"
+
+    default = set(row_slugs(client.get("/")))
+    everything = set(row_slugs(client.get("/?lifecycle=any")))
+    discontinued = set(row_slugs(client.get("/?lifecycle=discontinued")))
+    active = set(row_slugs(client.get("/?lifecycle=active")))
+    assert "repoze-bfg" not in default
+    assert "repoze-bfg" in everything
+    assert "repoze-bfg" in discontinued
+    assert not discontinued & default
     assert "django" in active
-    assert "japronto" in inactive
-    assert not active & inactive
+    assert "django" in default
+    assert not active & discontinued
+    assert client.get("/frameworks/repoze-bfg/").status_code == 200, "its page stays reachable"
 
 
 def test_the_first_release_range(client):

@@ -157,11 +157,170 @@ def test_a_category_some_classifying_source_leaves_out_is_disputed(framework):
     assert verdicts[micro.id].disputed is True
 
 
-def test_maintenance_claims_follow_the_status_rule(framework):
-    make_claim(framework, ClaimKind.MAINTENANCE, status="yes")
-    make_claim(framework, ClaimKind.MAINTENANCE, status="no")
-    verdict = Verdict.objects.get(framework=framework, kind="maintenance")
-    assert (verdict.status, verdict.disputed) == ("disputed", True)
+def test_lifecycle_claims_that_disagree_are_disputed(framework):
+    make_claim(framework, ClaimKind.LIFECYCLE, lifecycle="active")
+    make_claim(framework, ClaimKind.LIFECYCLE, lifecycle="discontinued", year=2012)
+    verdict = Verdict.objects.get(framework=framework, kind="lifecycle")
+    assert (verdict.lifecycle, verdict.disputed) == ("", True)
+
+
+# --- Time: a newer primary source supersedes, comparable times stay disputed --------------------
+
+READ = datetime.date(2026, 11, 25)
+
+
+def article(year: int):
+    """A secondary source dated by its year only (it holds until the end of that year)."""
+    return make_source(date=datetime.date(year, 1, 1), date_precision="year")
+
+
+def docs(framework, read: datetime.date = READ):
+    """The framework's own documentation, read on ``read``: a primary source."""
+    return make_source(
+        kind="documentation", framework=framework, date=None, date_precision="unknown",
+        retrieved=read, version="3.1",
+    )  # fmt: skip
+
+
+def test_a_newer_primary_source_supersedes_an_older_claim_instead_of_disputing_it(
+    framework, feature
+):
+    old = support(framework, feature, "no", source=article(2020))
+    new = support(framework, feature, "yes", how="built_in", since="2.0", source=docs(framework))
+    verdict = cell(framework, feature)
+    assert (verdict.status, verdict.how, verdict.since) == ("yes", "built_in", "2.0")
+    assert verdict.disputed is False
+    assert verdict.superseded == [old.id]
+    assert new.id not in verdict.superseded
+
+
+def test_claims_that_agree_with_the_newer_primary_source_are_not_superseded(framework, feature):
+    support(framework, feature, "yes", how="built_in", source=article(2020))
+    support(framework, feature, "yes", how="built_in", source=docs(framework))
+    verdict = cell(framework, feature)
+    assert (verdict.status, verdict.superseded) == ("yes", [])
+
+
+def test_disagreement_from_comparable_times_stays_disputed(framework, feature):
+    """A 2026 article and documentation read in 2026: neither is newer, so both sides show."""
+    support(framework, feature, "no", source=article(2026))
+    support(framework, feature, "yes", how="built_in", source=docs(framework))
+    verdict = cell(framework, feature)
+    assert (verdict.status, verdict.disputed, verdict.superseded) == ("disputed", True, [])
+
+
+def test_an_undated_source_is_never_shown_older_so_it_stays_disputed(framework, feature):
+    undated = make_source(date=None, date_precision="unknown")
+    support(framework, feature, "no", source=undated)
+    support(framework, feature, "yes", how="built_in", source=docs(framework))
+    assert cell(framework, feature).disputed is True
+
+
+def test_a_newer_secondary_source_does_not_supersede_anything(framework, feature):
+    support(framework, feature, "no", source=article(2020))
+    support(framework, feature, "yes", how="built_in", source=article(2024))
+    verdict = cell(framework, feature)
+    assert (verdict.status, verdict.superseded) == ("disputed", [])
+
+
+def test_another_frameworks_documentation_is_not_primary_here(framework, feature):
+    support(framework, feature, "no", source=article(2020))
+    support(framework, feature, "yes", how="built_in", source=docs(make_framework()))
+    assert cell(framework, feature).status == "disputed"
+
+
+def test_the_newest_primary_source_wins_over_an_older_primary_one(framework, feature):
+    older_docs = docs(framework, read=datetime.date(2022, 3, 1))
+    support(framework, feature, "no", source=older_docs)
+    support(framework, feature, "yes", how="built_in", source=docs(framework))
+    agrees = support(framework, feature, "yes", how="built_in", source=article(2021))
+    verdict = cell(framework, feature)
+    assert verdict.status == "yes"
+    assert agrees.id not in verdict.superseded
+    assert len(verdict.superseded) == 1
+
+
+def test_a_newer_primary_source_that_disagrees_on_how_supersedes_the_older_how(framework, feature):
+    support(framework, feature, "yes", how="third_party", package="asgiref", source=article(2021))
+    support(framework, feature, "yes", how="built_in", source=docs(framework))
+    verdict = cell(framework, feature)
+    assert (verdict.status, verdict.how, verdict.disputed) == ("yes", "built_in", False)
+
+
+def test_an_editors_resolution_overrides_a_superseding_primary_source(framework, feature):
+    support(
+        framework, feature, "no", source=article(2020), preferred=True,
+        preferred_note="The documented feature was removed again in the release we track.",
+    )  # fmt: skip
+    support(framework, feature, "yes", how="built_in", source=docs(framework))
+    verdict = cell(framework, feature)
+    assert (verdict.status, verdict.resolved, verdict.disputed) == ("no", True, False)
+    assert verdict.resolution_note.startswith("The documented feature")
+
+
+def test_a_figures_history_is_kept_newest_first_not_superseded(framework):
+    for value, year in ((1000, 2020), (2500, 2023), (4000, 2026)):
+        make_claim(
+            framework, ClaimKind.FIGURE, metric="github_stars", value=value,
+            as_of=datetime.date(year, 1, 1), as_of_precision="year", source=article(year),
+        )  # fmt: skip
+    verdict = Verdict.objects.get(framework=framework, kind="figure")
+    assert (verdict.value, verdict.as_of.year, verdict.disputed) == (Decimal(4000), 2026, False)
+    assert verdict.superseded == []
+
+
+def test_the_latest_release_is_the_newest_and_older_ones_are_history(framework):
+    for version, day in (
+        ("3.0.0", datetime.date(2023, 9, 30)),
+        ("3.1.2", datetime.date(2025, 8, 19)),
+    ):
+        make_claim(
+            framework, ClaimKind.LATEST_RELEASE, version=version, release_date=day,
+            source=docs(framework, read=day),
+        )  # fmt: skip
+    verdict = Verdict.objects.get(framework=framework, kind="latest_release")
+    assert (verdict.version, verdict.as_of, verdict.disputed) == (
+        "3.1.2", datetime.date(2025, 8, 19), False,
+    )  # fmt: skip
+
+
+def test_categories_follow_the_same_rule(framework):
+    micro, asynchronous = make_category(), make_category()
+    old = make_claim(framework, ClaimKind.CATEGORY, category=micro, source=article(2020))
+    own = docs(framework)
+    make_claim(framework, ClaimKind.CATEGORY, category=micro, status="no", source=own)
+    make_claim(framework, ClaimKind.CATEGORY, category=asynchronous, source=own)
+    verdicts = {v.category_id: v for v in Verdict.objects.filter(framework=framework)}
+    assert verdicts[micro.id].status == "no", "the newer primary source says it is not micro"
+    assert verdicts[micro.id].superseded == [old.id]
+    assert Verdict.objects.memberships().filter(framework=framework).count() == 1
+
+
+def test_a_newer_primary_category_answers_an_older_sources_silence(framework):
+    micro, full_stack = make_category(), make_category()
+    older = article(2020)
+    make_claim(framework, ClaimKind.CATEGORY, category=full_stack, source=older)
+    make_claim(framework, ClaimKind.CATEGORY, category=micro, source=docs(framework))
+    verdicts = {v.category_id: v for v in Verdict.objects.filter(framework=framework)}
+    assert verdicts[micro.id].disputed is False, "the 2020 article's silence is older"
+
+
+def test_the_first_release_follows_the_time_rule_too(framework):
+    make_claim(framework, ClaimKind.FIRST_RELEASE, year=2006, source=article(2020))
+    make_claim(framework, ClaimKind.FIRST_RELEASE, year=2005, source=docs(framework))
+    verdict = Verdict.objects.get(framework=framework, kind="first_release")
+    assert (verdict.year, verdict.disputed, len(verdict.superseded)) == (2005, False, 1)
+
+
+def test_a_source_dated_later_reconsiders_what_it_superseded(framework, feature):
+    """Verdicts are stored: changing a source's date must recompute them (a trigger does)."""
+    old = support(framework, feature, "no", source=article(2020))
+    own = docs(framework)
+    support(framework, feature, "yes", how="built_in", source=own)
+    assert cell(framework, feature).superseded == [old.id]
+    own.retrieved = datetime.date(2020, 6, 1)
+    own.save()
+    assert cell(framework, feature).status == "disputed"
 
 
 def test_the_real_data_records_the_known_disagreements():

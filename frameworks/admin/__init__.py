@@ -26,11 +26,8 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from frameworks.admin import subjects
-from frameworks.admin.concurrency import (
-    InlineRowForm,
-    VersionCheckedForm,
-    with_latest_history_id,
-)
+from frameworks.admin.claim_forms import ClaimForm, ClaimRowForm, SourceTextForm
+from frameworks.admin.concurrency import VersionCheckedForm, with_latest_history_id
 from frameworks.admin.fields import ExactTextField
 from frameworks.admin.filters import (
     CategoryFilter,
@@ -45,6 +42,7 @@ from frameworks.admin.restore import RestoreDeletedMixin
 from frameworks.admin.subjects import Subject
 from frameworks.admin.widgets import PreloadedAutocompleteSelect
 from frameworks.models import (
+    KIND_RULES,
     Category,
     Claim,
     ClaimKind,
@@ -53,6 +51,7 @@ from frameworks.models import (
     Framework,
     PublicationStatus,
     Source,
+    SourceText,
     Verdict,
 )
 
@@ -171,7 +170,7 @@ def kind_formset(kind: str) -> type[KindFormSet]:
 class ClaimInline(admin.TabularInline):
     model = Claim
     fk_name = "framework"
-    form = InlineRowForm
+    form = ClaimRowForm
     formfield_overrides = {models.TextField: {"form_class": ExactTextField}}
     extra = 1
     kind = ""
@@ -211,7 +210,8 @@ class ClaimInline(admin.TabularInline):
 class CategoryClaimInline(ClaimInline):
     kind = ClaimKind.CATEGORY
     verbose_name, verbose_name_plural = "category claim", "category claims"
-    fields = ["category", "source", "excerpt", "locator", "note", "via", "seen_version"]
+    fields = ["category", "status", "source", "excerpt", "locator", "note", "via", "preferred",
+              "preferred_note", "seen_version"]  # fmt: skip
     autocomplete_fields = ["category", "source", "via"]
 
 
@@ -222,10 +222,32 @@ class FirstReleaseClaimInline(ClaimInline):
               "preferred_note", "seen_version"]  # fmt: skip
 
 
-class MaintenanceClaimInline(ClaimInline):
-    kind = ClaimKind.MAINTENANCE
-    verbose_name, verbose_name_plural = "“actively developed” claim", "“actively developed” claims"
-    fields = ["status", "source", "excerpt", "locator", "note", "via", "preferred",
+class LatestReleaseClaimInline(ClaimInline):
+    kind = ClaimKind.LATEST_RELEASE
+    verbose_name, verbose_name_plural = "latest-release claim", "latest-release claims"
+    fields = ["version", "release_date", "source", "excerpt", "locator", "note", "preferred",
+              "preferred_note", "seen_version"]  # fmt: skip
+
+
+class LifecycleClaimInline(ClaimInline):
+    kind = ClaimKind.LIFECYCLE
+    verbose_name, verbose_name_plural = "lifecycle claim", "lifecycle claims"
+    fields = ["lifecycle", "year", "successor", "source", "excerpt", "locator", "note", "via",
+              "preferred", "preferred_note", "seen_version"]  # fmt: skip
+    autocomplete_fields = ["successor", "source", "via"]
+
+
+class LicenceClaimInline(ClaimInline):
+    kind = ClaimKind.LICENCE
+    verbose_name, verbose_name_plural = "licence claim", "licence claims"
+    fields = ["licence", "source", "excerpt", "locator", "note", "preferred", "preferred_note",
+              "seen_version"]  # fmt: skip
+
+
+class PythonClaimInline(ClaimInline):
+    kind = ClaimKind.PYTHON
+    verbose_name, verbose_name_plural = "Python versions claim", "Python versions claims"
+    fields = ["python_min", "python_max", "source", "excerpt", "locator", "note", "preferred",
               "preferred_note", "seen_version"]  # fmt: skip
 
 
@@ -249,8 +271,8 @@ class FeatureClaimInline(ClaimInline):
 
     kind = ClaimKind.FEATURE
     verbose_name, verbose_name_plural = "feature claim", "feature claims"
-    fields = ["feature", "status", "how", "package", "source", "excerpt", "locator", "note",
-              "via", "preferred", "preferred_note", "seen_version"]  # fmt: skip
+    fields = ["feature", "status", "how", "package", "since", "source", "excerpt", "locator",
+              "note", "via", "preferred", "preferred_note", "seen_version"]  # fmt: skip
     autocomplete_fields = ["feature", "source", "via"]
 
     def get_queryset(self, request):
@@ -283,14 +305,17 @@ class FrameworkAdmin(CuratedAdmin):
     actions = [publish, unpublish, mark_verified_today]
     fieldsets = [
         (None, {"fields": ["name", "slug", "status", "summary", "seen_version"]}),
-        ("Links", {"fields": ["homepage", "repository", "licence"]}),
+        ("Links", {"fields": ["homepage", "repository"]}),
         ("Sample and verification", {"fields": ["hello_world", "last_verified"]}),
     ]
     # Claims are edited one subject at a time (frameworks/admin/subjects.py).
     inline_for_kind = {
         ClaimKind.CATEGORY: CategoryClaimInline,
         ClaimKind.FIRST_RELEASE: FirstReleaseClaimInline,
-        ClaimKind.MAINTENANCE: MaintenanceClaimInline,
+        ClaimKind.LATEST_RELEASE: LatestReleaseClaimInline,
+        ClaimKind.LIFECYCLE: LifecycleClaimInline,
+        ClaimKind.LICENCE: LicenceClaimInline,
+        ClaimKind.PYTHON: PythonClaimInline,
         ClaimKind.BUILT_ON: BuiltOnClaimInline,
         ClaimKind.FIGURE: FigureClaimInline,
         ClaimKind.FEATURE: FeatureClaimInline,
@@ -398,8 +423,9 @@ class FrameworkAdmin(CuratedAdmin):
 
 @admin.register(Claim)
 class ClaimAdmin(ClaimImportMixin, CuratedAdmin):
-    list_display = ["framework", "kind", "subject", "value", "source", "short_excerpt"]
-    list_select_related = ["framework", "source", "feature", "category", "based_on"]
+    form = ClaimForm
+    list_display = ["framework", "kind", "subject", "value_in_words", "source", "short_excerpt"]
+    list_select_related = ["framework", "source", "feature", "category", "based_on", "successor"]
     list_filter = [
         "kind",
         "status",
@@ -412,39 +438,42 @@ class ClaimAdmin(ClaimImportMixin, CuratedAdmin):
     ]
     search_fields = ["framework__name", "source__title", "excerpt", "note", "text", "package",
                      "feature__name"]  # fmt: skip
-    autocomplete_fields = ["framework", "source", "via", "feature", "category", "based_on"]
+    autocomplete_fields = [
+        "framework", "source", "via", "feature", "category", "based_on", "successor"
+    ]  # fmt: skip
     ordering = ["framework__slug", "kind", "feature__group__position", "feature__position"]
-    fieldsets = [
-        (None, {"fields": ["framework", "source", "kind", "seen_version"]}),
-        ("Feature support", {"fields": ["feature", "status", "how", "package"]}),
-        ("Category", {"fields": ["category"]}),
-        (
-            "Figure",
-            {
-                "fields": [
-                    "metric",
-                    "value",
-                    "value_max",
-                    "as_written",
-                    "label_as_written",
-                    "as_of",
-                    "as_of_precision",
-                ]
-            },
-        ),  # fmt: skip
-        ("First release", {"fields": ["year"]}),
-        ("Built on", {"fields": ["based_on"]}),
-        ("Advice", {"fields": ["advice_kind", "text"]}),
-        ("Citation", {"fields": ["excerpt", "locator", "via", "note"]}),
-        ("Editors' resolution", {"fields": ["preferred", "preferred_note"]}),
-    ]
+
+    def get_fieldsets(self, request, obj=None):
+        """The fields of the claim's kind only: a figure has no status, a feature no year.
+
+        A new claim takes its kind from ?kind=; without one, every kind's fields
+        are shown under the kind's name.
+        """
+        kind = obj.kind if obj else request.GET.get("kind", "")
+        kinds = [kind] if kind in KIND_RULES else list(KIND_RULES)
+        fieldsets = [(None, {"fields": ["framework", "source", "kind", "seen_version"]})]
+        for name in kinds:
+            if KIND_RULES[name].values:
+                fieldsets.append((ClaimKind(name).label, {"fields": list(KIND_RULES[name].values)}))
+        fieldsets.append(("Citation", {"fields": ["excerpt", "locator", "via", "note"]}))
+        if any(KIND_RULES[name].resolvable for name in kinds):
+            fieldsets.append(("Editors' resolution", {"fields": ["preferred", "preferred_note"]}))
+        return fieldsets
+
+    def get_fields(self, request, obj=None):
+        return flatten_fieldsets(self.get_fieldsets(request, obj))
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        return {key: value for key, value in initial.items() if key != "seen_version"}
 
     @admin.display(description="Subject")
     def subject(self, obj) -> str:
         return obj.subject_label
 
+    # Not "value": the admin would show the model's figure field of that name instead.
     @admin.display(description="Value")
-    def value(self, obj) -> str:
+    def value_in_words(self, obj) -> str:
         return obj.value_display
 
     @admin.display(description="Excerpt")
@@ -455,16 +484,40 @@ class ClaimAdmin(ClaimImportMixin, CuratedAdmin):
 # --- Sources, taxonomy ------------------------------------------------------------------
 
 
+class SourceTextInline(admin.StackedInline):
+    """The source's whole text, for checking excerpts: uploaded, stored, never public."""
+
+    model = SourceText
+    form = SourceTextForm
+    extra = 1
+    max_num = 1
+    fields = ["upload", "file_name", "uploaded", "length"]
+    readonly_fields = ["file_name", "uploaded", "length"]
+    verbose_name = verbose_name_plural = "stored text (checks excerpts; never shown publicly)"
+
+    @admin.display(description="Characters")
+    def length(self, obj) -> str:
+        return f"{len(obj.text):,}" if obj and obj.pk else ""
+
+
 @admin.register(Source)
 class SourceAdmin(CuratedAdmin):
-    list_display = ["title", "kind", "date", "publisher", "claim_count", "public_link"]
-    list_filter = ["kind", "date_precision"]
-    search_fields = ["title", "slug", "author", "publisher", "url"]
+    list_display = ["title", "kind", "framework", "date", "retrieved", "claim_count",
+                    "public_link"]  # fmt: skip
+    list_filter = ["kind", "date_precision", ("framework", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["framework"]
+    search_fields = ["title", "slug", "author", "publisher", "url", "path"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["cites"]
+    autocomplete_fields = ["cites", "framework"]
     ordering = ["kind", "-date", "title"]
-    fields = ["title", "slug", "kind", "author", "publisher", "date", "date_precision", "url",
-              "archive_file", "summary", "cites", "seen_version"]  # fmt: skip
+    inlines = [SourceTextInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "author", "publisher", "date",
+                           "date_precision", "url", "summary", "cites", "seen_version"]}),
+        ("Primary source (the framework's own documentation, repository or releases)",
+         {"fields": ["framework", "version", "retrieved", "repository", "revision", "path"]}),
+        ("Archived text", {"fields": ["archive_file"]}),
+    ]  # fmt: skip
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_total=Count("claims"))

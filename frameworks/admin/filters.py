@@ -51,7 +51,7 @@ class FrameworkUnknownFilter(ChoiceListFilter):
     def lookups(self, request, model_admin):
         return [
             (ClaimKind.FIRST_RELEASE, "First release unknown"),
-            (ClaimKind.MAINTENANCE, "Development status unknown"),
+            (ClaimKind.LIFECYCLE, "Lifecycle unknown"),
             (ClaimKind.CATEGORY, "No category claim"),
         ]
 

@@ -7,7 +7,7 @@ that the database derives.
 """
 
 FORMAT = "compare-dataset"
-VERSION = 1
+VERSION = 2
 
 
 class DatasetError(Exception):

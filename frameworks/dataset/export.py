@@ -21,6 +21,7 @@ from frameworks.models import (
     Framework,
     Metric,
     PublicationStatus,
+    SluggedModel,
     Source,
     Verdict,
     VerdictStatus,
@@ -43,14 +44,21 @@ def export_document(*, published_only: bool = False) -> dict[str, Any]:
     """The dataset; with ``published_only`` only what the public site shows."""
     frameworks = Framework.objects.order_by("slug")
     groups = FeatureGroup.objects.prefetch_related("features").order_by("position", "slug")
-    claims = Claim.objects.select_related("source", "via", "feature", "category", "based_on")
-    verdicts = Verdict.objects.select_related("feature", "category")
+    claims = Claim.objects.select_related(
+        "source", "via", "feature", "category", "based_on", "successor"
+    )
+    verdicts = Verdict.objects.select_related("feature", "category", "successor")
     if published_only:
         frameworks = frameworks.filter(status=PublicationStatus.PUBLISHED)
         claims = claims.published()
         verdicts = verdicts.filter(framework__status=PublicationStatus.PUBLISHED)
 
     groups = list(groups)
+    sources = list(Source.objects.prefetch_related("cites").order_by("slug"))
+    own_sources: dict[int, list[Source]] = defaultdict(list)
+    for source in sources:
+        if source.framework_id is not None:
+            own_sources[source.framework_id].append(source)
     features = [
         feature
         for group in groups
@@ -68,9 +76,7 @@ def export_document(*, published_only: bool = False) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "about": ABOUT,
-        "sources": [
-            _source(source) for source in Source.objects.prefetch_related("cites").order_by("slug")
-        ],
+        "sources": [_source(source) for source in sources if source.framework_id is None],
         "categories": [
             {"slug": c.slug, "name": c.name, "description": c.description}
             for c in Category.objects.order_by("position", "slug")
@@ -99,6 +105,7 @@ def export_document(*, published_only: bool = False) -> dict[str, Any]:
                 claims_by_framework[framework.id],
                 verdicts_by_framework[framework.id],
                 features,
+                own_sources[framework.id],
             )
             for framework in frameworks
         ],
@@ -119,36 +126,45 @@ def _verdict_subject(verdict: Verdict) -> str:
     }.get(verdict.kind, verdict.kind)
 
 
-def _framework(framework: Framework, claims: list[Claim], verdicts: dict, features) -> dict:
+def _framework(
+    framework: Framework, claims: list[Claim], verdicts: dict, features, own_sources
+) -> dict:
     by_kind: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_kind[claim.kind].append(claim)
+    superseded = {claim_id for verdict in verdicts.values() for claim_id in verdict.superseded}
+
+    def claim_entries(items) -> list[dict]:
+        return [_claim(claim, claim.id in superseded) for claim in items]
+
     entry = {field: _plain(getattr(framework, field)) for field in FRAMEWORK_FIELDS}
+    entry["sources"] = [_source(source) for source in own_sources]
 
     memberships = defaultdict(list)
     for claim in by_kind[ClaimKind.CATEGORY]:
         memberships[claim.category].append(claim)
-    entry["categories"] = [
-        {
-            "category": category.slug,
-            "disputed": _verdict_of(verdicts, f"category:{category.slug}").get("disputed", False),
-            "claims": [_claim(c) for c in category_claims],
-        }
-        for category, category_claims in sorted(memberships.items(), key=lambda i: i[0].position)
-    ]
+    entry["categories"] = []
+    for category, category_claims in sorted(memberships.items(), key=lambda i: i[0].position):
+        verdict = verdicts.get(f"category:{category.slug}")
+        entry["categories"].append(
+            {
+                "category": category.slug,
+                "member": bool(verdict and verdict.status == VerdictStatus.YES),
+                **_judgement(verdict),
+                "claims": claim_entries(category_claims),
+            }
+        )
 
-    entry["first_release"] = _single(
-        by_kind[ClaimKind.FIRST_RELEASE], verdicts.get(ClaimKind.FIRST_RELEASE), ("year",)
-    )
-    entry["actively_developed"] = _single(
-        by_kind[ClaimKind.MAINTENANCE], verdicts.get(ClaimKind.MAINTENANCE), ("status",)
-    )
+    for section, kind, fields in SINGLE_SECTIONS:
+        entry[section] = _single(
+            claim_entries(by_kind[kind]) if by_kind[kind] else [], verdicts.get(kind), fields
+        )
 
     bases = defaultdict(list)
     for claim in by_kind[ClaimKind.BUILT_ON]:
         bases[claim.based_on.slug].append(claim)
     entry["built_on"] = [
-        {"framework": slug, "claims": [_claim(c) for c in base_claims]}
+        {"framework": slug, "claims": claim_entries(base_claims)}
         for slug, base_claims in sorted(bases.items())
     ]
 
@@ -170,7 +186,7 @@ def _framework(framework: Framework, claims: list[Claim], verdicts: dict, featur
                 "value": _plain(verdict.value) if verdict else None,
                 "as_of": _plain(verdict.as_of) if verdict else None,
                 **_judgement(verdict),
-                "claims": [_claim(c) for c in figure_claims],
+                "claims": claim_entries(figure_claims),
             }
         )
 
@@ -187,20 +203,30 @@ def _framework(framework: Framework, claims: list[Claim], verdicts: dict, featur
                 "how": verdict.how if verdict else "",
                 "detail": verdict.detail if verdict else "",
                 "note": verdict.note if verdict else "",
+                "since": verdict.since if verdict else "",
                 **_judgement(verdict),
-                "claims": [_claim(c) for c in feature_claims[feature.id]],
+                "claims": claim_entries(feature_claims[feature.id]),
             }
         )
 
     advice_order = list(AdviceKind.values)
-    entry["advice"] = [
-        _claim(c)
-        for c in sorted(
+    entry["advice"] = claim_entries(
+        sorted(
             by_kind[ClaimKind.ADVICE],
             key=lambda c: (c.source.slug, advice_order.index(c.advice_kind), c.id),
         )
-    ]
+    )
     return entry
+
+
+# Sections about the framework as a whole: the published value's fields in each.
+SINGLE_SECTIONS = (
+    ("first_release", ClaimKind.FIRST_RELEASE, ("year",)),
+    ("latest_release", ClaimKind.LATEST_RELEASE, ("version", "as_of")),
+    ("lifecycle", ClaimKind.LIFECYCLE, ("lifecycle", "year", "successor")),
+    ("licence", ClaimKind.LICENCE, ("licence",)),
+    ("python", ClaimKind.PYTHON, ("python_min", "python_max")),
+)
 
 
 def _judgement(verdict: Verdict | None) -> dict[str, Any]:
@@ -216,28 +242,29 @@ def _verdict_of(verdicts: dict, key: str) -> dict[str, Any]:
     return _judgement(verdict) if verdict else {}
 
 
-def _single(claims: list[Claim], verdict: Verdict | None, value_fields) -> dict | None:
+def _single(claims: list[dict], verdict: Verdict | None, value_fields) -> dict | None:
     if not claims:
         return None
     return {
         **{field: _plain(getattr(verdict, field)) if verdict else None for field in value_fields},
         **_judgement(verdict),
-        "claims": [_claim(c) for c in claims],
+        "claims": claims,
     }
 
 
-def _claim(claim: Claim) -> dict[str, Any]:
+def _claim(claim: Claim, superseded: bool) -> dict[str, Any]:
     entry: dict[str, Any] = {}
     for field in COMMON_FIELDS + KIND_FIELDS[claim.kind]:
-        value = getattr(claim, field)
-        if field in ("source", "via"):
-            value = value.slug if value else None
-        entry[field] = _plain(value)
+        entry[field] = _plain(getattr(claim, field))
+    # Derived by the rule, not loaded back: a newer primary source replaced it.
+    entry["superseded"] = superseded
     return entry
 
 
 def _plain(value: Any) -> Any:
-    """JSON-ready: dates as ISO text, whole decimals as integers."""
+    """JSON-ready: dates as ISO text, whole decimals as integers, objects as slugs."""
+    if isinstance(value, SluggedModel):
+        return value.slug
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, Decimal):

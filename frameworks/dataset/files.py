@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from frameworks.dataset import FORMAT, VERSION, DatasetError
+from frameworks.dataset.schema import SECTIONS
 
 
 def read_fixtures(directory: Path) -> dict[str, Any]:
@@ -23,6 +24,14 @@ def read_fixtures(directory: Path) -> dict[str, Any]:
         if sample.exists():
             framework["hello_world"] = sample.read_text()
         frameworks.append(framework)
+    by_slug = {framework["slug"]: framework for framework in frameworks}
+    for path in sorted((directory / "primary").glob("*.toml")):
+        primary = _read_toml(path)
+        if primary.get("framework") != path.stem or path.stem not in by_slug:
+            raise DatasetError(
+                f"{path}: framework must match the file name and a file in frameworks/"
+            )
+        merge_primary(by_slug[path.stem], primary)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -31,6 +40,20 @@ def read_fixtures(directory: Path) -> dict[str, Any]:
         "feature_groups": taxonomy.get("feature_groups", []),
         "frameworks": frameworks,
     }
+
+
+def merge_primary(framework: dict[str, Any], primary: dict[str, Any]) -> None:
+    """Add a framework's own sources and what they say (fixtures/primary/<slug>.toml)."""
+    framework.setdefault("sources", []).extend(primary.get("sources", []))
+    for section in SECTIONS:
+        entry = primary.get(section.name)
+        if not entry:
+            continue
+        if section.many or section.bare:
+            framework.setdefault(section.name, []).extend(entry)
+        else:
+            single = framework.setdefault(section.name, {})
+            single.setdefault("claims", []).extend(entry.get("claims", []))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Callable
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -30,18 +29,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from frameworks.dataset import FORMAT, DatasetError
-from frameworks.dataset.schema import (
-    COMMON_FIELDS,
-    FRAMEWORK_FIELDS,
-    KIND_FIELDS,
-    SOURCE_FIELDS,
-    SUBJECT_MODEL_FIELD,
-    iter_claims,
-)
+from frameworks.dataset.claims import ClaimBuilder, Lookups
+from frameworks.dataset.schema import FRAMEWORK_FIELDS, SOURCE_FIELDS, iter_claims
 from frameworks.models import (
     Category,
     Claim,
-    ClaimKind,
     Feature,
     FeatureGroup,
     Framework,
@@ -127,13 +119,12 @@ class _Loader:
         self.history = _LoaderHistory() if mode is Mode.SYNC else None
 
     def load(self, document: dict[str, Any]) -> None:
-        self.progress(f"Sources: {len(document.get('sources', []))}")
+        sources = document.get("sources", [])
+        self.progress(f"Sources: {len(sources)}")
         self.sources = {
             entry["slug"]: self.upsert(Source, entry, SOURCE_FIELDS, self.source_values)
-            for entry in document.get("sources", [])
+            for entry in sources
         }
-        for entry in document.get("sources", []):
-            self.set_cites(self.sources[entry["slug"]], entry.get("cites", []))
 
         self.progress(f"Categories: {len(document.get('categories', []))}")
         self.categories = {
@@ -181,6 +172,34 @@ class _Loader:
             entry["slug"]: self.upsert(Framework, entry, FRAMEWORK_FIELDS, self.framework_values)
             for entry in frameworks
         }
+        # A framework's own sources (its documentation, repository, releases) point at it.
+        for entry in frameworks:
+            framework = self.frameworks[entry["slug"]]
+            for source in entry.get("sources", []):
+                if source["slug"] in self.sources:
+                    raise DatasetError(f"{entry['slug']}: source {source['slug']} appears twice")
+                if framework is None:  # deleted by an editor
+                    self.sources[source["slug"]] = None
+                    continue
+                self.sources[source["slug"]] = self.upsert(
+                    Source,
+                    source,
+                    SOURCE_FIELDS,
+                    lambda e, f=framework: {**self.source_values(e), "framework": f},
+                    extra_fields=("framework",),
+                )
+        own = [source for entry in frameworks for source in entry.get("sources", [])]
+        for entry in sources + own:
+            self.set_cites(self.sources[entry["slug"]], entry.get("cites", []))
+
+        self.builder = ClaimBuilder(
+            Lookups(
+                sources=self.sources,
+                frameworks=self.frameworks,
+                features=self.features,
+                categories=self.categories,
+            )
+        )
         for entry in frameworks:
             self.load_claims(self.frameworks[entry["slug"]], entry)
 
@@ -188,7 +207,11 @@ class _Loader:
 
     @staticmethod
     def source_values(entry: dict) -> dict:
-        return {**entry, "date": _date(entry.get("date"))}
+        return {
+            **entry,
+            "date": _date(entry.get("date")),
+            "retrieved": _date(entry.get("retrieved")),
+        }
 
     @staticmethod
     def framework_values(entry: dict) -> dict:
@@ -196,45 +219,6 @@ class _Loader:
             **entry,
             "status": entry.get("status") or PublicationStatus.PUBLISHED,
             "last_verified": _date(entry.get("last_verified")),
-        }
-
-    def lookup(self, table: dict, slug: str | None, what: str, where: str):
-        if slug in (None, ""):
-            return None
-        try:
-            found = table[slug]
-        except KeyError:
-            raise DatasetError(f"{where}: unknown {what} {slug!r}") from None
-        if found is None:
-            raise _DeletedByEditor(f"{where}: its {what} {slug} was deleted by an editor")
-        return found
-
-    def claim_values(self, framework: Framework, section, subject, entry: dict) -> dict:
-        where = f"{framework.slug}: {section.name}" + (f" {subject}" if subject else "")
-        values: dict[str, Any] = {"framework": framework, "kind": section.kind}
-        for field in COMMON_FIELDS + KIND_FIELDS[section.kind]:
-            values[field] = entry.get(field)
-        values["source"] = self.lookup(self.sources, entry.get("source"), "source", where)
-        if values["source"] is None:
-            raise DatasetError(f"{where}: a claim needs a source")
-        values["via"] = self.lookup(self.sources, entry.get("via"), "source", where)
-        if section.subject:
-            field = SUBJECT_MODEL_FIELD[section.subject]
-            if field == "feature":
-                subject = self.lookup(self.features, subject, "feature", where)
-            elif field == "category":
-                subject = self.lookup(self.categories, subject, "category", where)
-            elif field == "based_on":
-                subject = self.lookup(self.frameworks, subject, "framework", where)
-            values[field] = subject
-        for field in ("value", "value_max"):
-            if values.get(field) is not None:
-                values[field] = Decimal(str(values[field]))
-        if values.get("as_of"):
-            values["as_of"] = _date(values["as_of"])
-        values["preferred"] = bool(values.get("preferred"))
-        return {
-            key: ("" if value is None and _is_text(key) else value) for key, value in values.items()
         }
 
     # --- writing ----------------------------------------------------------------
@@ -252,7 +236,9 @@ class _Loader:
         self.save(model.__name__, instance, values, lambda: model(slug=slug), where=slug, key=slug)
         return instance or model.objects.filter(slug=slug).first()
 
-    def save(self, label: str, instance, values: dict, new, *, where: str, key) -> None:
+    def save(
+        self, label: str, instance, values: dict, new, *, where: str, key, validated=False
+    ) -> None:
         if instance is None:
             if self.history and self.history.deleted_by_editor(label, key):
                 self.report.add(label, "kept")
@@ -275,13 +261,16 @@ class _Loader:
             outcome = "updated"
         for field, value in values.items():
             setattr(instance, field, value)
-        # Related objects come from this document's own tables, so skip the
-        # per-field existence queries; the database constraints back this up.
-        related = [f.name for f in instance._meta.concrete_fields if f.is_relation]
-        try:
-            instance.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            raise DatasetError(f"{label} {where}: {_messages(error)}") from error
+        if not validated:
+            # Related objects come from this document's own tables, so skip the
+            # per-field existence queries; the database constraints back this up.
+            related = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+            try:
+                instance.full_clean(
+                    exclude=related, validate_unique=False, validate_constraints=False
+                )
+            except ValidationError as error:
+                raise DatasetError(f"{label} {where}: {_messages(error.message_dict)}") from error
         instance._change_reason = self.reason  # shown in the object's history
         instance.save()
         self.report.add(label, outcome)
@@ -310,9 +299,10 @@ class _Loader:
     def set_cites(self, source: Source | None, slugs: list[str]) -> None:
         if source is None:  # deleted by an editor
             return
-        wanted = {
-            self.lookup(self.sources, slug, "source", f"{source.slug}: cites") for slug in slugs
-        }
+        unknown = [slug for slug in slugs if slug not in self.sources]
+        if unknown:
+            raise DatasetError(f"{source.slug}: cites unknown source {unknown[0]!r}")
+        wanted = {self.sources[slug] for slug in slugs if self.sources[slug] is not None}
         current = set(source.cites.all())
         if wanted == current:
             return
@@ -327,33 +317,37 @@ class _Loader:
     def load_claims(self, framework: Framework | None, entry: dict) -> None:
         if framework is None:  # deleted by an editor, and its claims with it
             return
-        existing = {claim_key(claim): claim for claim in framework.claims.all()}
+        existing = {claim.identity: claim for claim in framework.claims.all()}
         seen = set()
         for section, subject, claim_entry in iter_claims(entry):
-            try:
-                values = self.claim_values(framework, section, subject, claim_entry)
-            except _DeletedByEditor as deleted:
+            where = f"{framework.slug}: {section.name}" + (f" {subject}" if subject else "")
+            where += f" from {claim_entry.get('source')}"
+            if deleted := self.deleted_reference(section, subject, claim_entry):
                 self.report.add("Claim", "kept")
-                self.report.kept.append(f"Claim {deleted}: not restored")
+                self.report.kept.append(f"Claim {where}: {deleted} deleted by an editor")
                 continue
-            key = claim_key(Claim(**values))
-            if key in seen:
-                raise DatasetError(
-                    f"{framework.slug}: two claims from {values['source'].slug} "
-                    f"on the same subject ({section.name} {subject or ''})"
-                )
-            seen.add(key)
-            where = f"{framework.slug}: {section.name} {subject or ''} from {values['source'].slug}"
+            claim, errors = self.builder.build(framework, section.kind, subject, claim_entry)
+            if errors:
+                raise DatasetError(f"{where}: {_messages(errors)}")
+            if claim.identity in seen:
+                raise DatasetError(f"{where}: two claims from one source on the same subject")
+            seen.add(claim.identity)
+            values = {
+                f.name: getattr(claim, f.name)
+                for f in Claim._meta.concrete_fields
+                if f.name != "id"
+            }
             self.save(
                 "Claim",
-                existing.get(key),
+                existing.get(claim.identity),
                 values,
-                lambda values=values: Claim(),
+                lambda: Claim(),
                 where=where,
-                key=(framework.pk, *key),
+                key=claim.identity,
+                validated=True,
             )
-        for key, claim in existing.items():
-            if key in seen:
+        for identity, claim in existing.items():
+            if identity in seen:
                 continue
             # Dropped from the files: gone, unless an editor added or changed it.
             if self.prune or (self.history and self.history.untouched_since_loaded(claim)):
@@ -363,26 +357,24 @@ class _Loader:
             else:
                 self.report.add("Claim", "extra")
 
-
-def claim_key(claim: Claim) -> tuple:
-    """What makes a claim the same claim: its source and what it speaks about."""
-    subject: tuple = ()
-    match claim.kind:
-        case ClaimKind.FEATURE:
-            subject = (claim.feature_id,)
-        case ClaimKind.CATEGORY:
-            subject = (claim.category_id,)
-        case ClaimKind.FIGURE:
-            subject = (claim.metric, claim.as_of)
-        case ClaimKind.BUILT_ON:
-            subject = (claim.based_on_id,)
-        case ClaimKind.ADVICE:
-            subject = (claim.advice_kind, claim.excerpt)
-    return (claim.source_id, claim.kind, *subject)
-
-
-class _DeletedByEditor(Exception):
-    pass
+    def deleted_reference(self, section, subject, entry: dict) -> str:
+        """The first object the claim points at that an editor deleted, or ""."""
+        tables = {"source": self.sources, "via": self.sources, "successor": self.frameworks}
+        references = [(name, entry.get(name)) for name in tables]
+        if section.subject:
+            tables.update(
+                {
+                    "feature": self.features,
+                    "category": self.categories,
+                    "framework": self.frameworks,
+                }
+            )
+            references.append((section.subject, subject))
+        for name, slug in references:
+            table = tables.get(name)
+            if table is not None and slug and slug in table and table[slug] is None:
+                return f"its {name} {slug} was"
+        return ""
 
 
 class _LoaderHistory:
@@ -413,13 +405,14 @@ class _LoaderHistory:
     def deleted_by_editor(self, label: str, key) -> bool:
         """Was an object with this natural key deleted, and not restored?"""
         if label not in self._deleted:
-            model = {m.__name__: m for m in (Source, Category, FeatureGroup, Feature, Framework,
-                                             Claim)}[label]  # fmt: skip
+            model = {
+                m.__name__: m for m in (Source, Category, FeatureGroup, Feature, Framework, Claim)
+            }[label]
             records = model.history.filter(history_type="-").exclude(
                 id__in=model.objects.values("pk")
             )
             if model is Claim:
-                self._deleted[label] = {(r.framework_id, *claim_key(r)) for r in records}
+                self._deleted[label] = {Claim.identity.fget(r) for r in records}
             else:
                 self._deleted[label] = {r.slug for r in records}
         return key in self._deleted[label]
@@ -452,7 +445,5 @@ def _is_text(field: str, model=Claim) -> bool:
         return False
 
 
-def _messages(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
-    return " ".join(error.messages)
+def _messages(errors: dict[str, list[str]]) -> str:
+    return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items())

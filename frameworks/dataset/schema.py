@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from frameworks.models import ClaimKind
+from frameworks.models import KIND_RULES, ClaimKind
 
 
 @dataclass(frozen=True)
@@ -27,32 +27,15 @@ class Section:
 SECTIONS = (
     Section("categories", ClaimKind.CATEGORY, subject="category"),
     Section("first_release", ClaimKind.FIRST_RELEASE, many=False),
-    Section("actively_developed", ClaimKind.MAINTENANCE, many=False),
+    Section("latest_release", ClaimKind.LATEST_RELEASE, many=False),
+    Section("lifecycle", ClaimKind.LIFECYCLE, many=False),
+    Section("licence", ClaimKind.LICENCE, many=False),
+    Section("python", ClaimKind.PYTHON, many=False),
     Section("built_on", ClaimKind.BUILT_ON, subject="framework"),
     Section("figures", ClaimKind.FIGURE, subject="metric"),
     Section("features", ClaimKind.FEATURE, subject="feature"),
     Section("advice", ClaimKind.ADVICE, bare=True),
 )
-
-# Claim fields in the document, common to every kind and then per kind.
-# "source" and "via" hold source slugs.
-COMMON_FIELDS = ("source", "excerpt", "locator", "note", "via", "preferred", "preferred_note")
-KIND_FIELDS = {
-    ClaimKind.CATEGORY: (),
-    ClaimKind.FIRST_RELEASE: ("year", "as_written"),
-    ClaimKind.MAINTENANCE: ("status",),
-    ClaimKind.BUILT_ON: (),
-    ClaimKind.FIGURE: (
-        "value",
-        "value_max",
-        "as_written",
-        "label_as_written",
-        "as_of",
-        "as_of_precision",
-    ),
-    ClaimKind.FEATURE: ("status", "how", "package"),
-    ClaimKind.ADVICE: ("advice_kind", "text"),
-}
 
 # The model field behind each subject key.
 SUBJECT_MODEL_FIELD = {
@@ -62,13 +45,23 @@ SUBJECT_MODEL_FIELD = {
     "feature": "feature",
 }
 
+# Claim fields in the document, common to every kind and then per kind (the kind's
+# value fields from the claim rules, less the subject, which is the section's key).
+# "source" and "via" hold source slugs, "successor" a framework slug.
+COMMON_FIELDS = ("source", "excerpt", "locator", "note", "via", "preferred", "preferred_note")
+KIND_FIELDS = {
+    kind: tuple(field for field in rules.values if field not in rules.subject)
+    for kind, rules in KIND_RULES.items()
+}
+# A category claim says "in" unless it says otherwise: the files may leave status out.
+DEFAULT_VALUES = {ClaimKind.CATEGORY: {"status": "yes"}}
+
 FRAMEWORK_FIELDS = (
     "slug",
     "name",
     "summary",
     "homepage",
     "repository",
-    "licence",
     "status",
     "last_verified",
     "hello_world",
@@ -83,6 +76,11 @@ SOURCE_FIELDS = (
     "url",
     "archive_file",
     "kind",
+    "version",
+    "retrieved",
+    "repository",
+    "revision",
+    "path",
     "summary",
 )
 

@@ -14,16 +14,19 @@ from frameworks.models.catalogue import (
     Framework,
     SluggedModel,
     Source,
+    SourceText,
     format_partial_date,
 )
 from frameworks.models.claims import Claim, Verdict, format_figure
+from frameworks.models.rules import KIND_RULES, RESOLVABLE_KINDS
 from frameworks.models.vocabulary import (
     EXCERPT_MAX_LENGTH,
-    RESOLVABLE_KINDS,
+    PRIMARY_SOURCE_KINDS,
     AdviceKind,
     ClaimKind,
     DatePrecision,
     How,
+    Lifecycle,
     Metric,
     PublicationStatus,
     SourceKind,
@@ -33,6 +36,8 @@ from frameworks.models.vocabulary import (
 
 __all__ = [
     "EXCERPT_MAX_LENGTH",
+    "KIND_RULES",
+    "PRIMARY_SOURCE_KINDS",
     "RESOLVABLE_KINDS",
     "AdviceKind",
     "Category",
@@ -43,11 +48,13 @@ __all__ = [
     "FeatureGroup",
     "Framework",
     "How",
+    "Lifecycle",
     "Metric",
     "PublicationStatus",
     "SluggedModel",
     "Source",
     "SourceKind",
+    "SourceText",
     "SupportStatus",
     "Verdict",
     "VerdictStatus",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.validators import RegexValidator
 from django.db import models
@@ -17,6 +19,13 @@ from frameworks.models.vocabulary import (
     PublicationStatus,
     SourceKind,
 )
+
+# A tag or commit, and a file inside the repository: never an option (a leading
+# dash) and never outside it ("..").
+REVISION_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._/+-]{0,99}"
+REVISION_MESSAGE = "A tag or commit name: letters, digits, dots, dashes, slashes and underscores."
+REPOSITORY_PATH_PATTERN = r"(?!.*(^|/)\.\.(/|$))[A-Za-z0-9_][A-Za-z0-9_./ +-]{0,299}"
+REPOSITORY_PATH_MESSAGE = "A file path inside the repository, e.g. docs/index.rst (no “..”)."
 
 ARCHIVE_FILE_MESSAGE = (
     "A bare file name ending in .txt (letters, digits, dots, dashes, underscores), "
@@ -70,6 +79,40 @@ class Source(SluggedModel):
         help_text="File name of the archived text in the sources folder, if we hold one.",
     )
     kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.ARTICLE)
+    # A primary source: the framework's own documentation, repository or package history.
+    framework = models.ForeignKey(
+        "Framework",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_sources",
+        help_text="Set when the framework's own project publishes this source: a primary source.",
+    )
+    version = models.CharField(
+        max_length=40, blank=True, help_text="The framework version the text documents."
+    )
+    retrieved = models.DateField(
+        "read on",
+        null=True,
+        blank=True,
+        help_text="When we read it; an undated text holds from this day.",
+    )
+    repository = models.URLField(
+        "repository", max_length=300, blank=True, help_text="The git repository the text is in."
+    )
+    revision = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[RegexValidator(f"^{REVISION_PATTERN}$", REVISION_MESSAGE)],
+        help_text="The tag or commit the text was read at.",
+    )
+    path = models.CharField(
+        "file",
+        max_length=300,
+        blank=True,
+        validators=[RegexValidator(f"^{REPOSITORY_PATH_PATTERN}$", REPOSITORY_PATH_MESSAGE)],
+        help_text="The file in the repository, e.g. docs/async-await.rst.",
+    )
     summary = models.TextField(blank=True, help_text="What this source is, in our own words.")
     cites = models.ManyToManyField(
         "self",
@@ -95,6 +138,21 @@ class Source(SluggedModel):
                 condition=Q(archive_file="") | Q(archive_file__regex=f"^{ARCHIVE_FILE_PATTERN}$"),
                 violation_error_message=ARCHIVE_FILE_MESSAGE,
             ),
+            models.CheckConstraint(
+                name="source_revision_is_a_git_name",
+                condition=Q(revision="") | Q(revision__regex=f"^{REVISION_PATTERN}$"),
+                violation_error_message=REVISION_MESSAGE,
+            ),
+            models.CheckConstraint(
+                name="source_path_stays_in_the_repository",
+                condition=Q(path="") | Q(path__regex=f"^{REPOSITORY_PATH_PATTERN}$"),
+                violation_error_message=REPOSITORY_PATH_MESSAGE,
+            ),
+            models.CheckConstraint(
+                name="source_file_needs_repository_and_revision",
+                condition=Q(path="") | (~Q(repository="") & ~Q(revision="")),
+                violation_error_message="A file needs the repository and the tag or commit.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,6 +164,48 @@ class Source(SluggedModel):
     @property
     def date_display(self) -> str:
         return format_partial_date(self.date, self.date_precision)
+
+    @property
+    def is_primary(self) -> bool:
+        return self.framework_id is not None
+
+    @property
+    def as_of(self) -> datetime.date | None:
+        """When its statements hold: its date, or for an undated text, the day it was read."""
+        return self.date or self.retrieved
+
+    @property
+    def citation(self) -> str:
+        """How a value cites it in a line: its title, then when it holds.
+
+        "Flask 3.1.2 documentation: Using async and await, read 28 November 2026";
+        "Top Python Frameworks for 2024, 2024".
+        """
+        if self.date is None and self.retrieved:
+            return f"{self.title}, read {self.retrieved:%-d %B %Y}"
+        when = self.date_display
+        return self.title if when == "undated" else f"{self.title}, {when}"
+
+
+class SourceText(models.Model):
+    """A source's whole text, uploaded by an editor so that excerpts can be checked against it.
+
+    Never shown on the public site and never exported: only excerpts are. The
+    text is the editor's copy for checking, kept in the database, not a file.
+    """
+
+    source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="stored_text")
+    text = models.TextField()
+    file_name = models.CharField(max_length=200, blank=True)
+    uploaded = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "source text"
+
+    def __str__(self) -> str:
+        return f"Text of {self.source}"
 
 
 def format_partial_date(date, precision: str) -> str:
@@ -215,7 +315,7 @@ class FrameworkQuerySet(SlugQuerySet):
         """Annotate the published facts the table shows and sorts by.
 
         ``first_release`` (earliest year when disputed), ``github_stars``,
-        ``active`` (the maintenance verdict), ``supported_features`` (published
+        ``lifecycle`` (the lifecycle verdict), ``supported_features`` (published
         features supported; built in only unless ``extensions``).
         """
         from frameworks.models.claims import Verdict
@@ -223,7 +323,7 @@ class FrameworkQuerySet(SlugQuerySet):
         return self.annotate(
             first_release=Subquery(Verdict.objects.first_release_of(OuterRef("pk"))),
             github_stars=Subquery(Verdict.objects.figure_of(OuterRef("pk"), Metric.GITHUB_STARS)),
-            active=Subquery(Verdict.objects.maintenance_of(OuterRef("pk"))),
+            lifecycle=Subquery(Verdict.objects.lifecycle_of(OuterRef("pk"))),
             supported_features=Coalesce(
                 Subquery(
                     Verdict.objects.supported(extensions=extensions)
@@ -242,7 +342,6 @@ class Framework(SluggedModel):
     summary = models.TextField(help_text="In our own words; never copied from a source.")
     homepage = models.URLField(max_length=300, blank=True)
     repository = models.URLField(max_length=300, blank=True)
-    licence = models.CharField(max_length=100, blank=True)
     hello_world = models.TextField(
         "hello-world sample", blank=True, help_text="A minimal app, written fresh; must compile."
     )

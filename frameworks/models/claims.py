@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
-
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
 from simple_history.models import HistoricalRecords
 
 from frameworks.models.catalogue import (
@@ -16,13 +14,14 @@ from frameworks.models.catalogue import (
     Source,
     format_partial_date,
 )
+from frameworks.models.rules import KIND_RULES, claim_constraints, claim_errors
 from frameworks.models.vocabulary import (
     EXCERPT_MAX_LENGTH,
-    RESOLVABLE_KINDS,
     AdviceKind,
     ClaimKind,
     DatePrecision,
     How,
+    Lifecycle,
     Metric,
     PublicationStatus,
     SupportStatus,
@@ -30,22 +29,6 @@ from frameworks.models.vocabulary import (
 )
 
 # --- Claims --------------------------------------------------------------------
-
-
-# Python web frameworks are not older than Python; the end is a guard against typos.
-EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
-ONE_CLAIM_PER_SUBJECT = (
-    "This source already has a claim on this subject for this framework: edit that one instead."
-)
-ONE_PREFERRED_CLAIM = (
-    "Another claim on this subject is already preferred: untick it first, so that the "
-    "editors' choice stays single."
-)
-
-
-def _only(kind: str, condition: Q) -> Q:
-    """A check that applies to claims of one kind only."""
-    return ~Q(kind=kind) | condition
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -66,9 +49,12 @@ class Claim(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="claims")
     kind = models.CharField(max_length=20, choices=ClaimKind.choices)
+    # Required by a claim rule (claim_has_excerpt), whose message says what to quote.
     excerpt = models.CharField(
         max_length=EXCERPT_MAX_LENGTH,
-        help_text="Verbatim from the source (whitespace may differ), at most 200 characters.",
+        blank=True,
+        help_text="Required: verbatim from the source (whitespace may differ), at most 200 "
+        "characters.",
     )
     locator = models.CharField(
         max_length=200, blank=True, help_text="Where in the source: the section heading."
@@ -85,7 +71,7 @@ class Claim(models.Model):
         help_text="The source this source attributes the statement to, if any.",
     )
 
-    # kind = feature (and maintenance, which uses status yes/no only)
+    # kind = feature (and category, which says yes or no)
     feature = models.ForeignKey(
         Feature, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
     )
@@ -93,6 +79,12 @@ class Claim(models.Model):
     how = models.CharField(max_length=20, choices=How.choices, blank=True)
     package = models.CharField(
         max_length=200, blank=True, help_text="The package or engine named, e.g. SQLAlchemy."
+    )
+    since = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The version the feature arrived in, e.g. 2.0 (from a versionadded line "
+        "or the changelog).",
     )
     # kind = category
     category = models.ForeignKey(
@@ -114,8 +106,33 @@ class Claim(models.Model):
     )
     as_of = models.DateField(null=True, blank=True)
     as_of_precision = models.CharField(max_length=10, choices=DatePrecision.choices, blank=True)
-    # kind = first_release
+    # kind = first_release; lifecycle (the year it was discontinued or went into maintenance)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # kind = latest_release
+    version = models.CharField(max_length=40, blank=True, help_text="e.g. 3.1.2")
+    release_date = models.DateField(null=True, blank=True)
+    # kind = lifecycle
+    lifecycle = models.CharField(max_length=20, choices=Lifecycle.choices, blank=True)
+    successor = models.ForeignKey(
+        Framework,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="succession_claims",
+        help_text="The framework the project names as its successor, if any.",
+    )
+    # kind = licence
+    licence = models.CharField(
+        max_length=100, blank=True, help_text="An SPDX identifier where one fits, e.g. MIT."
+    )
+    # kind = python
+    python_min = models.CharField("oldest Python", max_length=5, blank=True, help_text="e.g. 3.9")
+    python_max = models.CharField(
+        "newest Python",
+        max_length=5,
+        blank=True,
+        help_text="Only when the source names a newest supported version.",
+    )
     # kind = built_on
     based_on = models.ForeignKey(
         Framework,
@@ -141,126 +158,8 @@ class Claim(models.Model):
     class Meta:
         ordering = ["framework__slug", "kind", "source__slug", "id"]
         indexes = [models.Index(fields=["framework", "kind"])]
-        constraints = [
-            models.CheckConstraint(name="claim_has_excerpt", condition=~Q(excerpt="")),
-            models.CheckConstraint(
-                name="feature_claim_complete",
-                condition=_only(ClaimKind.FEATURE, Q(feature__isnull=False) & ~Q(status="")),
-            ),
-            models.CheckConstraint(
-                name="how_only_when_supported",
-                condition=Q(status__in=[SupportStatus.YES, SupportStatus.PARTIAL])
-                | (Q(how="") & Q(package="")),
-            ),
-            models.CheckConstraint(
-                name="partial_has_note",
-                condition=~Q(status=SupportStatus.PARTIAL) | ~Q(note=""),
-            ),
-            models.CheckConstraint(
-                name="maintenance_claim_complete",
-                condition=_only(
-                    ClaimKind.MAINTENANCE,
-                    Q(status__in=[SupportStatus.YES, SupportStatus.NO]),
-                ),
-            ),
-            models.CheckConstraint(
-                name="category_claim_complete",
-                condition=_only(ClaimKind.CATEGORY, Q(category__isnull=False)),
-            ),
-            models.CheckConstraint(
-                name="figure_claim_complete",
-                condition=_only(
-                    ClaimKind.FIGURE,
-                    ~Q(metric="")
-                    & Q(value__isnull=False, as_of__isnull=False)
-                    & ~Q(as_of_precision__in=["", DatePrecision.UNKNOWN]),
-                ),
-            ),
-            models.CheckConstraint(
-                name="first_release_claim_complete",
-                condition=_only(ClaimKind.FIRST_RELEASE, Q(year__isnull=False)),
-            ),
-            models.CheckConstraint(
-                name="built_on_claim_complete",
-                condition=_only(ClaimKind.BUILT_ON, Q(based_on__isnull=False)),
-            ),
-            models.CheckConstraint(
-                name="advice_claim_complete",
-                condition=_only(ClaimKind.ADVICE, ~Q(advice_kind="") & ~Q(text="")),
-            ),
-            models.CheckConstraint(
-                name="preferred_has_reason",
-                condition=Q(preferred=False) | ~Q(preferred_note=""),
-            ),
-            models.CheckConstraint(
-                name="only_resolvable_kinds_preferred",
-                condition=Q(preferred=False) | Q(kind__in=RESOLVABLE_KINDS),
-            ),
-            # One source says one thing about one subject (see ONE_CLAIM_PER_SUBJECT).
-            models.UniqueConstraint(
-                fields=["source", "framework", "feature"],
-                condition=Q(kind=ClaimKind.FEATURE),
-                name="one_feature_claim_per_source",
-                violation_error_message=ONE_CLAIM_PER_SUBJECT,
-            ),
-            models.UniqueConstraint(
-                fields=["source", "framework", "category"],
-                condition=Q(kind=ClaimKind.CATEGORY),
-                name="one_category_claim_per_source",
-                violation_error_message=ONE_CLAIM_PER_SUBJECT,
-            ),
-            models.UniqueConstraint(
-                fields=["source", "framework", "metric", "as_of"],
-                condition=Q(kind=ClaimKind.FIGURE),
-                name="one_figure_claim_per_source_and_date",
-                violation_error_message=ONE_CLAIM_PER_SUBJECT,
-            ),
-            models.UniqueConstraint(
-                fields=["source", "framework"],
-                condition=Q(kind=ClaimKind.FIRST_RELEASE),
-                name="one_first_release_claim_per_source",
-                violation_error_message=ONE_CLAIM_PER_SUBJECT,
-            ),
-            models.UniqueConstraint(
-                fields=["source", "framework"],
-                condition=Q(kind=ClaimKind.MAINTENANCE),
-                name="one_maintenance_claim_per_source",
-                violation_error_message=ONE_CLAIM_PER_SUBJECT,
-            ),
-            models.UniqueConstraint(
-                fields=["source", "framework", "based_on"],
-                condition=Q(kind=ClaimKind.BUILT_ON),
-                name="one_built_on_claim_per_source",
-                violation_error_message=ONE_CLAIM_PER_SUBJECT,
-            ),
-            models.UniqueConstraint(
-                fields=["source", "framework", "advice_kind", "excerpt"],
-                condition=Q(kind=ClaimKind.ADVICE),
-                name="one_advice_claim_per_excerpt",
-                violation_error_message=ONE_CLAIM_PER_SUBJECT,
-            ),
-            # At most one preferred claim per subject.
-            models.UniqueConstraint(
-                fields=["framework", "feature"],
-                condition=Q(kind=ClaimKind.FEATURE, preferred=True),
-                name="one_preferred_feature_claim",
-                violation_error_message=ONE_PREFERRED_CLAIM,
-            ),
-            models.UniqueConstraint(
-                fields=["framework", "metric"],
-                condition=Q(kind=ClaimKind.FIGURE, preferred=True),
-                name="one_preferred_figure_claim",
-                violation_error_message=ONE_PREFERRED_CLAIM,
-            ),
-            models.UniqueConstraint(
-                fields=["framework", "kind"],
-                condition=Q(
-                    kind__in=[ClaimKind.FIRST_RELEASE, ClaimKind.MAINTENANCE], preferred=True
-                ),
-                name="one_preferred_fact_claim",
-                violation_error_message=ONE_PREFERRED_CLAIM,
-            ),
-        ]
+        # Every rule of frameworks/models/rules.py, as the database enforces it.
+        constraints = claim_constraints()
 
     def __str__(self) -> str:
         return f"{self.source.slug} on {self.framework.name}: {self.subject_label}"
@@ -290,15 +189,23 @@ class Claim(models.Model):
                     parts.append(self.get_how_display().lower())
                 if self.package:
                     parts.append(self.package)
+                if self.since:
+                    parts.append(f"since {self.since}")
                 return ", ".join(parts)
-            case ClaimKind.MAINTENANCE:
-                return (
-                    "actively developed"
-                    if self.status == SupportStatus.YES
-                    else "not actively developed"
-                )
+            case ClaimKind.LIFECYCLE:
+                return lifecycle_display(self.lifecycle, self.year, self.successor)
+            case ClaimKind.LICENCE:
+                return self.licence
+            case ClaimKind.PYTHON:
+                return python_display(self.python_min, self.python_max)
+            case ClaimKind.LATEST_RELEASE:
+                return f"{self.version}, released {self.release_date:%-d %B %Y}"
             case ClaimKind.CATEGORY:
-                return str(self.category)
+                return (
+                    str(self.category)
+                    if self.status != SupportStatus.NO
+                    else (f"not {self.category}")
+                )
             case ClaimKind.FIGURE:
                 return self.as_written or format_figure(self.value, self.value_max, self.metric)
             case ClaimKind.FIRST_RELEASE:
@@ -313,56 +220,26 @@ class Claim(models.Model):
     def as_of_display(self) -> str:
         return format_partial_date(self.as_of, self.as_of_precision or DatePrecision.UNKNOWN)
 
+    def rule_values(self) -> dict:
+        """The claim's fields as the rules read them: relations by id."""
+        return {field.name: getattr(self, field.attname) for field in self._meta.concrete_fields}
+
     def clean(self) -> None:
-        """Friendly messages for editors; the database constraints are the backstop."""
-        errors: dict[str, str] = {}
-        required = {
-            ClaimKind.FEATURE: ["feature", "status"],
-            ClaimKind.MAINTENANCE: ["status"],
-            ClaimKind.CATEGORY: ["category"],
-            ClaimKind.FIGURE: ["metric", "value", "as_of", "as_of_precision"],
-            ClaimKind.FIRST_RELEASE: ["year"],
-            ClaimKind.BUILT_ON: ["based_on"],
-            ClaimKind.ADVICE: ["advice_kind", "text"],
-        }
-        for field in required.get(self.kind, []):
-            if getattr(self, field) in (None, ""):
-                errors[field] = f"Required for a {self.get_kind_display().lower()} claim."
-        if not self.excerpt.strip():
-            errors["excerpt"] = (
-                "Quote the words of the source that say this (at most 200 characters)."
-            )
-        if self.status == SupportStatus.PARTIAL and not self.note.strip():
-            errors["note"] = "Explain what is missing: a partial status always carries a note."
-        if self.status not in (SupportStatus.YES, SupportStatus.PARTIAL) and (
-            self.how or self.package
-        ):
-            errors["how"] = "Only a supported or partial feature has a way to get it."
-        if self.kind == ClaimKind.MAINTENANCE and self.status not in (
-            "",
-            SupportStatus.YES,
-            SupportStatus.NO,
-        ):
-            errors["status"] = "Say yes (actively developed) or no."
-        # clean() runs even when a field failed to parse, so the types are checked first.
-        if isinstance(self.year, int) and not EARLIEST_YEAR <= self.year <= LATEST_YEAR:
-            errors["year"] = f"A release year between {EARLIEST_YEAR} and {LATEST_YEAR}."
-        if isinstance(self.as_of, datetime.date) and not (
-            EARLIEST_YEAR <= self.as_of.year <= LATEST_YEAR
-        ):
-            errors["as_of"] = f"A date between {EARLIEST_YEAR} and {LATEST_YEAR}."
-        if self.based_on_id is not None and self.based_on_id == self.framework_id:
-            errors["based_on"] = "A framework is not built on itself."
-        if self.kind == ClaimKind.FIGURE and self.as_of_precision == DatePrecision.UNKNOWN:
-            errors["as_of_precision"] = "A figure needs an as-of date: at least the year."
-        if self.preferred and self.kind not in RESOLVABLE_KINDS:
-            errors["preferred"] = (
-                "Only feature, figure, first-release and maintenance claims can be preferred."
-            )
-        if self.preferred and not self.preferred_note.strip():
-            errors["preferred_note"] = "Say why this claim is preferred over the others."
-        if errors:
+        """The rules of frameworks/models/rules.py, with messages for editors.
+
+        The database constraints enforce the same rules for every other way in.
+        """
+        if errors := claim_errors(self.rule_values()):
             raise ValidationError(errors)
+
+    @property
+    def identity(self) -> tuple:
+        """What makes two claims the same claim: framework, source, kind and subject."""
+        rules = KIND_RULES[self.kind]
+        subject = tuple(
+            getattr(self, self._meta.get_field(name).attname) for name in rules.key_fields
+        )
+        return (self.framework_id, self.source_id, self.kind, *subject)
 
 
 def format_figure(value, value_max, metric: str) -> str:
@@ -393,7 +270,8 @@ class VerdictQuerySet(models.QuerySet):
         return cells if extensions else cells.filter(how=How.BUILT_IN)
 
     def memberships(self) -> VerdictQuerySet:
-        return self.filter(kind=ClaimKind.CATEGORY)
+        """The categories frameworks are in (a category verdict may also say "not in")."""
+        return self.filter(kind=ClaimKind.CATEGORY, status=VerdictStatus.YES)
 
     def first_release_of(self, framework) -> VerdictQuerySet:
         return self.filter(framework=framework, kind=ClaimKind.FIRST_RELEASE).values("year")[:1]
@@ -403,17 +281,18 @@ class VerdictQuerySet(models.QuerySet):
             "value"
         )[:1]
 
-    def maintenance_of(self, framework) -> VerdictQuerySet:
-        return self.filter(framework=framework, kind=ClaimKind.MAINTENANCE).values("status")[:1]
+    def lifecycle_of(self, framework) -> VerdictQuerySet:
+        return self.filter(framework=framework, kind=ClaimKind.LIFECYCLE).values("lifecycle")[:1]
 
 
 class Verdict(models.Model):
-    """A published value, derived from claims by a database view.
+    """A published value, derived from claims by the rule in ``frameworks/sql/``.
 
     One row per framework and subject (a feature, a category, a figure's
-    metric, the first-release year, whether it is actively developed). The
-    rule lives in ``frameworks/sql/ (the newest verdict_view_v*.sql)``; this model only reads it.
-    A feature with no claims has no row: it is unknown.
+    metric, first and latest release, lifecycle, licence, Python versions).
+    Rows are written only by the database: triggers store the rule's result
+    (``frameworks_verdicts_of``) whenever a claim or a source changes, in the
+    same transaction. A feature with no claims has no row: it is unknown.
     """
 
     key = models.CharField(max_length=100, primary_key=True)
@@ -440,21 +319,47 @@ class Verdict(models.Model):
     how = models.CharField(max_length=20, choices=How.choices)
     detail = models.TextField()
     note = models.TextField()
-    year = models.PositiveSmallIntegerField(null=True)
+    since = models.CharField(max_length=40)
+    year = models.SmallIntegerField(null=True)
     value = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     as_of = models.DateField(null=True)
+    version = models.CharField(max_length=40)
+    lifecycle = models.CharField(max_length=20, choices=Lifecycle.choices)
+    successor = models.ForeignKey(
+        Framework,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    licence = models.CharField(max_length=100)
+    python_min = models.CharField(max_length=5)
+    python_max = models.CharField(max_length=5)
     disputed = models.BooleanField()
     resolved = models.BooleanField()
     resolution_note = models.TextField()
+    # Claims on this subject that a newer primary source superseded.
+    superseded = ArrayField(models.BigIntegerField(), default=list)
 
     objects = VerdictQuerySet.as_manager()
 
     class Meta:
-        managed = False
         db_table = "frameworks_verdict"
+        indexes = [
+            models.Index(fields=["framework", "kind"]),
+            models.Index(fields=["kind", "feature", "status"]),
+        ]
 
     def __str__(self) -> str:
         return self.key
+
+    @staticmethod
+    def recompute_all() -> None:
+        """Store every framework's verdicts afresh (the triggers keep them current after)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT frameworks_store_verdicts(ARRAY(SELECT id FROM frameworks_framework))"
+            )
 
     @property
     def value_display(self) -> str:
@@ -464,12 +369,33 @@ class Verdict(models.Model):
                 return f"{text} (as of {self.as_of:%Y})" if self.as_of else text
             case ClaimKind.FIRST_RELEASE:
                 return str(self.year)
-            case ClaimKind.MAINTENANCE:
-                return {
-                    VerdictStatus.YES: "Yes, according to the sources",
-                    VerdictStatus.NO: "No, according to the sources",
-                    VerdictStatus.DISPUTED: "Sources disagree",
-                }.get(self.status, "")
-            case ClaimKind.FEATURE:
+            case ClaimKind.LATEST_RELEASE:
+                return f"{self.version} ({self.as_of:%-d %B %Y})" if self.as_of else self.version
+            case ClaimKind.LIFECYCLE:
+                return lifecycle_display(self.lifecycle, self.year, self.successor)
+            case ClaimKind.LICENCE:
+                return self.licence
+            case ClaimKind.PYTHON:
+                return python_display(self.python_min, self.python_max)
+            case ClaimKind.FEATURE | ClaimKind.CATEGORY:
                 return VerdictStatus(self.status).label if self.status else ""
         return ""
+
+
+def lifecycle_display(lifecycle: str, year: int | None, successor=None) -> str:
+    if not lifecycle:
+        return ""
+    text = Lifecycle(lifecycle).label
+    if year and lifecycle != Lifecycle.ACTIVE:
+        text += f" since {year}"
+    if successor is not None:
+        text += f"; succeeded by {successor}"
+    return text
+
+
+def python_display(python_min: str, python_max: str) -> str:
+    if not python_min:
+        return ""
+    return (
+        f"Python {python_min} to {python_max}" if python_max else f"Python {python_min} and newer"
+    )

@@ -29,6 +29,12 @@ class SourceKind(models.TextChoices):
     SURVEY = "survey", "Survey"
     BENCHMARK = "benchmark", "Benchmark"
     DOCUMENTATION = "documentation", "Documentation"
+    REPOSITORY = "repository", "Repository file"
+    PACKAGE_INDEX = "package_index", "Package index"
+
+
+# Kinds a framework's own project publishes: with Source.framework set, a primary source.
+PRIMARY_SOURCE_KINDS = (SourceKind.DOCUMENTATION, SourceKind.REPOSITORY, SourceKind.PACKAGE_INDEX)
 
 
 class SupportStatus(models.TextChoices):
@@ -61,9 +67,20 @@ class ClaimKind(models.TextChoices):
     CATEGORY = "category", "Category"
     FIGURE = "figure", "Figure"
     FIRST_RELEASE = "first_release", "First release"
-    MAINTENANCE = "maintenance", "Actively developed"
+    LATEST_RELEASE = "latest_release", "Latest release"
+    LIFECYCLE = "lifecycle", "Lifecycle"
+    LICENCE = "licence", "Licence"
+    PYTHON = "python", "Supported Python versions"
     BUILT_ON = "built_on", "Built on"
     ADVICE = "advice", "Advice"
+
+
+class Lifecycle(models.TextChoices):
+    """Where a framework is in its life, as a source states it."""
+
+    ACTIVE = "active", "Active"
+    MAINTENANCE = "maintenance", "Maintenance only"
+    DISCONTINUED = "discontinued", "Discontinued"
 
 
 class Metric(models.TextChoices):
@@ -90,12 +107,7 @@ class AdviceKind(models.TextChoices):
     THINK_TWICE_IF = "think_twice_if", "Think twice if"
     BEST_SUITED_FOR = "best_suited_for", "Best suited for"
     BOTTOM_LINE = "bottom_line", "Bottom line"
-
-
-# Claim kinds whose verdict an editor may settle by preferring one claim.
-RESOLVABLE_KINDS = (
-    ClaimKind.FEATURE,
-    ClaimKind.FIGURE,
-    ClaimKind.FIRST_RELEASE,
-    ClaimKind.MAINTENANCE,
-)
+    LEARNING_CURVE = "learning_curve", "Learning curve"
+    DOCUMENTATION = "documentation", "Documentation"
+    PERFORMANCE = "performance", "Performance"
+    COMMUNITY = "community", "Community"

@@ -1,0 +1,80 @@
+-- Published values are stored, not recomputed on every read: frameworks_verdict
+-- holds frameworks_verdicts_of(framework) for every framework, refreshed by the
+-- triggers below inside the transaction that changes the claims (or a source's
+-- dates), so a reader never sees claims and verdicts out of step.
+-- The rule itself is in verdict_rule_v2.sql.
+
+CREATE OR REPLACE FUNCTION frameworks_store_verdicts(fids bigint[]) RETURNS void
+LANGUAGE sql VOLATILE AS $$
+    DELETE FROM frameworks_verdict WHERE framework_id = ANY (fids);
+    INSERT INTO frameworks_verdict (
+        key, framework_id, kind, feature_id, category_id, metric, status, how, detail, note,
+        since, year, value, as_of, version, lifecycle, successor_id, licence, python_min,
+        python_max, disputed, resolved, resolution_note, superseded
+    )
+    SELECT v.* FROM unnest(fids) AS f(id)
+    JOIN frameworks_framework AS fw ON fw.id = f.id,
+    LATERAL frameworks_verdicts_of(f.id) AS v;
+$$;
+
+CREATE OR REPLACE FUNCTION frameworks_claims_inserted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM frameworks_store_verdicts(ARRAY(SELECT DISTINCT framework_id FROM new_rows));
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION frameworks_claims_updated() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM frameworks_store_verdicts(ARRAY(
+        SELECT framework_id FROM new_rows UNION SELECT framework_id FROM old_rows
+    ));
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION frameworks_claims_deleted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM frameworks_store_verdicts(ARRAY(SELECT DISTINCT framework_id FROM old_rows));
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION frameworks_sources_updated() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM frameworks_store_verdicts(ARRAY(
+        SELECT DISTINCT c.framework_id FROM frameworks_claim AS c
+        WHERE c.source_id IN (SELECT id FROM new_rows)
+    ));
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION frameworks_frameworks_deleted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM frameworks_verdict WHERE framework_id IN (SELECT id FROM old_rows);
+    RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS frameworks_claims_inserted ON frameworks_claim;
+CREATE TRIGGER frameworks_claims_inserted AFTER INSERT ON frameworks_claim
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION frameworks_claims_inserted();
+DROP TRIGGER IF EXISTS frameworks_claims_updated ON frameworks_claim;
+CREATE TRIGGER frameworks_claims_updated AFTER UPDATE ON frameworks_claim
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION frameworks_claims_updated();
+DROP TRIGGER IF EXISTS frameworks_claims_deleted ON frameworks_claim;
+CREATE TRIGGER frameworks_claims_deleted AFTER DELETE ON frameworks_claim
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION frameworks_claims_deleted();
+-- Who is primary for a framework, and when a source holds, decide what is superseded.
+DROP TRIGGER IF EXISTS frameworks_sources_updated ON frameworks_source;
+CREATE TRIGGER frameworks_sources_updated AFTER UPDATE ON frameworks_source
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION frameworks_sources_updated();
+DROP TRIGGER IF EXISTS frameworks_frameworks_deleted ON frameworks_framework;
+CREATE TRIGGER frameworks_frameworks_deleted AFTER DELETE ON frameworks_framework
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION frameworks_frameworks_deleted();
