@@ -36,6 +36,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py lint_dataset --files
 
 # Production-like settings: DEBUG off, a real key, HTTPS on behind a proxy.
 check-deploy: install

@@ -31,8 +31,10 @@ def _cell(cell: Cell) -> dict:
         "how": cell.how,
         "detail": cell.detail,
         "note": cell.note,
+        "since": cell.since,
         "disputed": cell.disputed,
         "resolved": cell.resolved,
+        "superseded_claims": cell.superseded,
     }
 
 
@@ -170,9 +172,11 @@ def feature_records(rows: list[FeatureSupport], absolute: Absolute) -> list[dict
                     "status": claim.status,
                     "how": claim.how,
                     "package": claim.package,
+                    "since": claim.since,
                     "excerpt": claim.excerpt,
                     "locator": claim.locator,
                     "note": claim.note,
+                    "superseded": claim.superseded,
                 }
                 for claim in row.claims
             ],

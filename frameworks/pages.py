@@ -92,6 +92,7 @@ class FrameworkPage:
     feature_groups: list[tuple[FeatureGroup, list[FeatureRow]]]
     built_on: list[tuple[Framework, list[Claim]]]
     built_upon: list[tuple[Framework, list[Claim]]]
+    lifecycle: Verdict | None
     sources: list[Source]
     alternatives: list[Framework]
     counts: dict[str, int] = field(default_factory=dict)
@@ -165,6 +166,7 @@ def framework_page(framework: Framework) -> FrameworkPage:
         framework=framework,
         memberships=memberships,
         facts=[Fact(kind, verdict_by_key.get((kind,)), by_kind[kind]) for kind in FACT_KINDS],
+        lifecycle=verdict_by_key.get((ClaimKind.LIFECYCLE,)),
         figures=figures,
         advice={kind: items for kind, items in advice.items() if items},
         feature_groups=list(groups.values()),

@@ -83,10 +83,11 @@ def restore(model: type[Model], history_id: int) -> Model:
         raise CannotRestore(f"{record.instance} exists again already.")
     try:
         obj = _insert(record)
-        if model is Framework:
-            for claim_record in _cascaded_claims(record):
-                if not Claim.objects.filter(pk=claim_record.id).exists():
-                    _insert(claim_record)
+        if model is Framework:  # its own sources first: its claims cite them
+            for cascaded in (Source, Claim):
+                for cascaded_record in _cascaded(cascaded, record):
+                    if not cascaded.objects.filter(pk=cascaded_record.id).exists():
+                        _insert(cascaded_record)
     except ValidationError as error:  # e.g. its slug has been taken since
         reason = " ".join(error.messages)
         raise CannotRestore(f"{record.instance} cannot come back: {reason}") from error
@@ -113,13 +114,14 @@ def _insert(record) -> Model:
     return obj
 
 
-def _cascaded_claims(framework_record):
-    return Claim.history.filter(
+def _cascaded(model, framework_record):
+    """Rows of ``model`` (claims, the framework's own sources) deleted along with it."""
+    return model.history.filter(
         history_type="-",
         framework_id=framework_record.id,
         history_date__gte=framework_record.history_date - CASCADE_WINDOW,
         history_date__lte=framework_record.history_date + CASCADE_WINDOW,
-    )
+    ).order_by("history_id")
 
 
 def _cascaded_claim_counts(framework_records) -> dict[int, int]:

@@ -54,8 +54,10 @@ class Cell:
     how: str = ""
     detail: str = ""
     note: str = ""
+    since: str = ""
     disputed: bool = False
     resolved: bool = False
+    superseded: int = 0  # how many older claims a newer primary source replaced
 
     @property
     def label(self) -> str:
@@ -82,8 +84,10 @@ class Cell:
             how=get("how"),
             detail=get("detail"),
             note=get("note"),
+            since=get("since"),
             disputed=get("disputed"),
             resolved=get("resolved"),
+            superseded=len(get("superseded") or ()),
         )
 
 
@@ -170,11 +174,11 @@ def build_table(data: QueryDict) -> ComparisonTable:
     category_by_id = {category.id: category for category in categories}
     verdicts = Verdict.objects.filter(framework_id__in=ids).filter(
         Q(kind=ClaimKind.FEATURE, feature__status=PublicationStatus.PUBLISHED)
-        | Q(kind=ClaimKind.CATEGORY)
+        | Q(kind=ClaimKind.CATEGORY, status=VerdictStatus.YES)
     )
     for verdict in verdicts.values(
         "framework_id", "kind", "feature_id", "category_id", "status", "how", "detail", "note",
-        "disputed", "resolved",
+        "since", "disputed", "resolved", "superseded",
     ):  # fmt: skip
         if verdict["kind"] == ClaimKind.CATEGORY:
             memberships[verdict["framework_id"]].append(

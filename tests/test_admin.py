@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from frameworks.editors import make_editor
 from frameworks.models import Claim, Feature, Framework, Source, Verdict
-from tests.factories import make_framework, make_source
+from tests.factories import make_feature, make_framework, make_source, support
 
 pytestmark = pytest.mark.django_db
 
@@ -123,10 +123,16 @@ def test_claim_changelist_filters_render(client, superuser, query):
 
 
 def test_the_disputed_filter_finds_claims_on_disputed_subjects(client, superuser):
+    framework, feature = make_framework(slug="quarrel", name="Quarrel"), make_feature()
+    support(framework, feature, "yes", how="built_in", excerpt="It has it, built in.")
+    support(framework, feature, "no", excerpt="It does not have it.")
+    support(framework, make_feature(), "yes", how="built_in", excerpt="Agreed by everyone.")
     client.force_login(superuser)
-    url = reverse("admin:frameworks_claim_changelist") + "?disputed=yes&q=Django"
+    url = reverse("admin:frameworks_claim_changelist") + "?disputed=yes&q=Quarrel"
     page = client.get(url).content.decode()
-    assert "synchronous request processing" in page  # Django async: partial vs no
+    assert "It has it, built in." in page
+    assert "It does not have it." in page
+    assert "Agreed by everyone." not in page
 
 
 # --- Least privilege and login throttling ------------------------------------------------

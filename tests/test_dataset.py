@@ -14,6 +14,7 @@ from frameworks.dataset.export import export_document
 from frameworks.dataset.files import read_fixtures
 from frameworks.dataset.lint import lint_document
 from frameworks.dataset.load import Mode, load_document
+from frameworks.dataset.schema import SECTIONS
 from frameworks.dataset.texts import QuotedTexts
 from frameworks.models import Category, Claim, Feature, FeatureGroup, Framework, Source
 
@@ -92,9 +93,14 @@ def test_every_major_framework_has_a_hello_world_sample(slug):
     assert (FIXTURES / "samples" / f"{slug}.py").is_file()
 
 
-def test_every_framework_file_is_named_after_its_slug_and_has_a_category(files_document):
-    for framework in files_document["frameworks"]:
-        assert any(item["claims"] for item in framework["categories"]), framework["slug"]
+def test_every_framework_but_the_newest_api_layer_has_a_category(files_document):
+    """Django Ninja's own documentation never classifies it, and no article covers it yet."""
+    unclassified = {
+        framework["slug"]
+        for framework in files_document["frameworks"]
+        if not any(item["claims"] for item in framework.get("categories", []))
+    }
+    assert unclassified <= {"django-ninja"}
 
 
 # --- Loading ----------------------------------------------------------------------------
@@ -129,6 +135,7 @@ def test_a_citation_added_in_the_admin_is_kept_and_not_reported_as_a_change(file
 @pytest.mark.django_db
 def test_the_data_lint_refuses_to_pass_an_empty_database():
     Claim.objects.all().delete()
+    Source.objects.filter(framework__isnull=False).delete()  # a framework's own sources
     Framework.objects.all().delete()
     with pytest.raises(CommandError, match="No frameworks"):
         call_command("lint_dataset", stdout=StringIO())
@@ -247,9 +254,10 @@ def test_a_bad_year_in_the_files_is_refused_with_a_message(files_document, year,
 @pytest.mark.django_db
 def test_the_export_loads_back_without_loss():
     exported = export_document()
-    for model in (Claim, Framework, Feature, FeatureGroup, Category):
-        model.objects.all().delete()
+    Claim.objects.all().delete()
     Source.objects.all().delete()
+    for model in (Framework, Feature, FeatureGroup, Category):
+        model.objects.all().delete()
 
     load_document(json.loads(json.dumps(exported)), mode=Mode.INITIAL)
 
@@ -266,7 +274,10 @@ def test_export_dataset_prints_one_json_document_with_published_values_and_claim
     assert (orm["status"], orm["how"]) == ("yes", "built_in")
     assert orm["claims"][0]["excerpt"]
     assert orm["claims"][0]["source"]
-    assert django["first_release"]["disputed"] is True
+    # The 2020 article's 2006 is superseded by Django's own FAQ (2005), not a dispute.
+    release = django["first_release"]
+    assert (release["year"], release["disputed"]) == (2005, False)
+    assert [c["year"] for c in release["claims"] if c["superseded"]] == [2006]
 
 
 # --- The lint catches what it should ----------------------------------------------------
@@ -297,10 +308,12 @@ def test_lint_reports_a_feature_without_a_definition(files_document):
     assert any("has no definition" in p for p in problems_in(document))
 
 
-def test_lint_reports_a_framework_without_a_category_claim(files_document):
+def test_lint_reports_a_framework_without_any_claim(files_document):
     document = copy.deepcopy(files_document)
-    django_entry(document)["categories"] = []
-    assert any("has no category claim" in p for p in problems_in(document))
+    django = django_entry(document)
+    for section in SECTIONS:
+        django.pop(section.name, None)
+    assert any("django: has no claims" in p for p in problems_in(document))
 
 
 def test_lint_reports_a_published_value_with_no_claim_behind_it(files_document):

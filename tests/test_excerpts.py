@@ -35,7 +35,8 @@ def document(*claims: dict, sources: list[dict] | None = None) -> dict:
     """A dataset with one framework whose ORM feature carries ``claims``."""
     return {
         "format": "compare-dataset",
-        "sources": sources or [{"slug": "article", "kind": "article", "archive_file": "a.txt"}],
+        "sources": sources
+        or [{"slug": "article", "title": "An article", "kind": "article", "archive_file": "a.txt"}],
         "categories": [{"slug": "micro"}],
         "feature_groups": [{"slug": "data", "features": [{"slug": "orm", "definition": "x"}]}],
         "frameworks": [
@@ -118,6 +119,7 @@ def repos(tmp_path):
 
 DOCS_SOURCE = {
     "slug": "flask-docs-async",
+    "title": "Flask documentation: Using async and await",
     "kind": "documentation",
     "repository": "https://github.com/pallets/flask",
     "revision": "3.1.2",
@@ -128,7 +130,7 @@ DOCS_SOURCE = {
 def docs_document(excerpt: str, **source) -> dict:
     doc = document(
         claim(source="flask-docs-async", excerpt=excerpt),
-        sources=[{"slug": "article", "kind": "article"}],
+        sources=[{"slug": "article", "title": "An article", "kind": "article"}],
     )
     doc["frameworks"][0]["sources"] = [{**DOCS_SOURCE, **source}]
     return doc

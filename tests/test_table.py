@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from frameworks.models import ClaimKind, Framework, Verdict
-from tests.factories import make_claim, make_source
+from frameworks.models import Category, ClaimKind, Feature, Framework, Verdict
+from tests.factories import make_claim, make_framework, make_source, support
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +34,18 @@ def supporting(feature: str, *, extensions: bool) -> set[str]:
     )
 
 
-def test_the_table_lists_every_published_framework_by_default(client):
+def test_the_table_lists_every_published_framework_but_the_discontinued_by_default(client):
     response = client.get("/")
     assert response.status_code == 200
-    assert set(row_slugs(response)) == set(
-        Framework.objects.published().values_list("slug", flat=True)
+    discontinued = set(
+        Verdict.objects.filter(kind="lifecycle", lifecycle="discontinued").values_list(
+            "framework__slug", flat=True
+        )
     )
+    published = set(Framework.objects.published().values_list("slug", flat=True))
+    assert discontinued, "the data has discontinued frameworks"
+    assert set(row_slugs(response)) == published - discontinued
+    assert set(row_slugs(client.get("/?lifecycle=any"))) == published
 
 
 def test_the_table_has_a_caption_header_scopes_and_a_legend(client):
@@ -118,7 +124,7 @@ def test_the_lifecycle_filter_hides_discontinued_frameworks_unless_asked(client)
 
 
 def test_the_first_release_range(client):
-    slugs = set(row_slugs(client.get("/?since=2009&until=2016")))
+    slugs = set(row_slugs(client.get("/?since=2009&until=2016&lifecycle=any")))
     years = dict(
         Verdict.objects.filter(kind=ClaimKind.FIRST_RELEASE).values_list("framework__slug", "year")
     )
@@ -179,17 +185,31 @@ def test_hidden_groups_of_columns_are_left_out(client):
     assert "/features/orm/" in page
 
 
-def test_a_cell_shows_the_package_and_a_mark_when_sources_disagree(client):
-    page = client.get("/").content.decode()
-    django_row = page[page.index('value="django" id="pick-django"') :]
-    django_row = django_row[: django_row.index("</tr>")]
+@pytest.fixture
+def quarrels():
+    """A framework whose sources disagree on one feature's status and on another's how."""
+    framework = make_framework(slug="quarrel", name="Quarrel")
+    make_claim(framework, "category", category=Category.objects.get(slug="microframework"))
+    status, how = Feature.objects.get(slug="orm"), Feature.objects.get(slug="rest")
+    support(framework, status, "yes", how="built_in", package="Quarrel ORM")
+    support(framework, status, "no")
+    support(framework, how, "yes", how="built_in")
+    support(framework, how, "yes", how="third_party", package="Quarrel-REST")
+    return framework
+
+
+def row_of(page: str, slug: str) -> str:
+    row = page[page.index(f'value="{slug}" id="pick-{slug}"') :]
+    return row[: row.index("</tr>")]
+
+
+def test_a_cell_shows_the_package_and_a_mark_when_sources_disagree(client, quarrels):
+    django_row = row_of(client.get("/").content.decode(), "django")
     assert "Django ORM" in django_row
-    assert ">Disputed<" in django_row  # async handlers: partial vs no
-    assert "sources disagree" not in django_row, "a disputed status is not marked twice"
     assert "/frameworks/django/#f-orm" in django_row
-    flask_row = page[page.index('value="flask" id="pick-flask"') :]
-    flask_row = flask_row[: flask_row.index("</tr>")]
-    assert "sources disagree" in flask_row  # REST: supported, built in or by extension
+    row = row_of(client.get("/?q=quarrel").content.decode(), "quarrel")
+    assert ">Disputed<" in row  # ORM: yes against no
+    assert row.count("sources disagree") == 1, "REST: supported, built in or by extension"
 
 
 @pytest.mark.parametrize(
@@ -242,13 +262,20 @@ def test_csv_and_json_hold_the_same_rows_as_the_page(client, query):
     assert html_rows == json_rows == csv_rows
 
 
-def test_json_cells_carry_status_how_detail_and_disputes(client):
+def test_json_cells_carry_status_how_detail_and_disputes(client, quarrels):
     data = client.get("/table.json").json()
     django = next(row for row in data["frameworks"] if row["slug"] == "django")
     assert django["features"]["orm"]["status"] == "yes"
     assert django["features"]["orm"]["how"] == "built_in"
-    assert django["features"]["async-handlers"]["disputed"] is True
     assert django["url"].endswith("/frameworks/django/")
+    quarrel = next(row for row in data["frameworks"] if row["slug"] == "quarrel")
+    assert (quarrel["features"]["orm"]["status"], quarrel["features"]["orm"]["disputed"]) == (
+        "disputed", True,
+    )  # fmt: skip
+    flask = next(row for row in data["frameworks"] if row["slug"] == "flask")
+    async_views = flask["features"]["async-handlers"]
+    assert (async_views["status"], async_views["since"]) == ("yes", "2.0")
+    assert async_views["superseded_claims"] == 2
 
 
 def test_the_page_links_its_csv_and_json_with_the_same_filters(client):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from frameworks.models import ClaimKind, Verdict
+from frameworks.models import Claim, ClaimKind, Verdict
 from tests.factories import (
     make_category,
     make_claim,
@@ -323,13 +323,16 @@ def test_a_source_dated_later_reconsiders_what_it_superseded(framework, feature)
     assert cell(framework, feature).status == "disputed"
 
 
-def test_the_real_data_records_the_known_disagreements():
-    """The disagreements the articles are known for show up as disputed values."""
+def test_the_real_data_shows_old_claims_superseded_by_the_frameworks_own_documentation():
+    """Flask 2.0 added async views: the older "no" of the articles is history, not a dispute."""
+    flask_async = Verdict.objects.get(framework__slug="flask", feature__slug="async-handlers")
+    assert (flask_async.status, flask_async.how, flask_async.since) == ("yes", "built_in", "2.0")
+    assert flask_async.disputed is False
+    superseded = Claim.objects.filter(pk__in=flask_async.superseded)
+    assert {claim.status for claim in superseded} == {"no"}
+    assert "netguru-2023" in {claim.source.slug for claim in superseded}
     django_release = Verdict.objects.get(framework__slug="django", kind="first_release")
-    assert django_release.disputed
-    assert django_release.year == 2005
-    django_async = Verdict.objects.get(framework__slug="django", feature__slug="async-handlers")
-    assert django_async.status == "disputed"
+    assert (django_release.year, django_release.disputed) == (2005, False)
 
 
 def test_a_package_named_by_several_claims_is_listed_once(framework, feature):

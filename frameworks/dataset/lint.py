@@ -15,10 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
+from frameworks.dataset import DatasetError
 from frameworks.dataset.claims import ClaimBuilder, Lookups
-from frameworks.dataset.schema import SECTIONS, iter_claims
+from frameworks.dataset.load import source_values
+from frameworks.dataset.schema import SECTIONS, SOURCE_FIELDS, iter_claims
 from frameworks.dataset.texts import ExcerptCounts, Outcome, QuotedTexts
-from frameworks.models import EXCERPT_MAX_LENGTH, SourceKind, VerdictStatus
+from frameworks.models import EXCERPT_MAX_LENGTH, Source, VerdictStatus
 
 
 @dataclass(frozen=True)
@@ -51,16 +55,33 @@ def lint_document(document: dict[str, Any], texts: QuotedTexts) -> LintResult:
         for cited in source.get("cites", []):
             if cited not in sources:
                 problems.append(Problem(where, f"cites unknown source {cited!r}"))
-        if source.get("kind") not in SourceKind.values:
-            problems.append(Problem(where, f"kind must be one of {SourceKind.values}"))
-        if source.get("path") and not (source.get("repository") and source.get("revision")):
-            problems.append(Problem(where, "a file needs its repository and revision"))
+        problems.extend(_lint_source(where, source))
         _check_own_words(problems, texts, f"{where} summary", source.get("summary"))
 
     builder = ClaimBuilder(Lookups.standing_in_for(document))
     for framework in document.get("frameworks", []):
         problems.extend(_lint_framework(framework, texts, sources, builder, counts))
     return LintResult(problems, counts)
+
+
+def _lint_source(where: str, entry: dict) -> list[Problem]:
+    """The checks the loader makes of a source, on its values."""
+    try:
+        values = source_values({f: entry.get(f) for f in SOURCE_FIELDS})
+    except DatasetError as error:
+        return [Problem(where, str(error))]
+    text_fields = {f.name for f in Source._meta.fields if f.get_internal_type() in TEXT_TYPES}
+    values = {k: ("" if v is None and k in text_fields else v) for k, v in values.items()}
+    try:
+        Source(**values).full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        return [Problem(where, f"{f}: {' '.join(m)}") for f, m in error.message_dict.items()]
+    if values["path"] and not (values["repository"] and values["revision"]):
+        return [Problem(where, "a file needs its repository and revision")]
+    return []
+
+
+TEXT_TYPES = ("CharField", "TextField", "SlugField", "URLField")
 
 
 def _lint_framework(framework, texts, sources, builder, counts) -> list[Problem]:
@@ -74,8 +95,8 @@ def _lint_framework(framework, texts, sources, builder, counts) -> list[Problem]
             compile(framework["hello_world"], f"{slug} hello-world sample", "exec")
         except SyntaxError as error:
             problems.append(Problem(f"{slug} hello-world sample", f"does not compile: {error}"))
-    if not any(item.get("claims") for item in framework.get("categories") or []):
-        problems.append(Problem(slug, "has no category claim"))
+    if not any(True for _ in iter_claims(framework)):
+        problems.append(Problem(slug, "has no claims: nothing on its page would be sourced"))
     stand_in = builder.lookups.frameworks.get(slug)
     seen = set()
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from simple_history.utils import bulk_create_with_history
 
 from frameworks.dataset import FORMAT, DatasetError
 from frameworks.dataset.claims import ClaimBuilder, Lookups
@@ -34,11 +35,13 @@ from frameworks.dataset.schema import FRAMEWORK_FIELDS, SOURCE_FIELDS, iter_clai
 from frameworks.models import (
     Category,
     Claim,
+    DatePrecision,
     Feature,
     FeatureGroup,
     Framework,
     PublicationStatus,
     Source,
+    Verdict,
 )
 
 CHANGE_REASON = "load_dataset"
@@ -100,7 +103,8 @@ def load_document(
             if mode is Mode.INITIAL and not database_is_empty():
                 loader.report.not_empty = True
                 return loader.report
-            loader.load(document)
+            with Verdict.deferred():
+                loader.load(document)
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError as error:
@@ -117,6 +121,9 @@ class _Loader:
         self.progress = progress
         self.report = LoadReport()
         self.history = _LoaderHistory() if mode is Mode.SYNC else None
+        # Into an empty database nothing needs looking up: objects are written in bulk.
+        self.bulk = mode is Mode.INITIAL
+        self.pending: dict[type, list] = {}
 
     def load(self, document: dict[str, Any]) -> None:
         sources = document.get("sources", [])
@@ -125,6 +132,7 @@ class _Loader:
             entry["slug"]: self.upsert(Source, entry, SOURCE_FIELDS, self.source_values)
             for entry in sources
         }
+        self.flush()
 
         self.progress(f"Categories: {len(document.get('categories', []))}")
         self.categories = {
@@ -137,6 +145,7 @@ class _Loader:
             )
             for position, entry in enumerate(document.get("categories", []))
         }
+        self.flush()
 
         self.features = {}
         groups = document.get("feature_groups", [])
@@ -149,6 +158,7 @@ class _Loader:
                 lambda e, p=group_position: {**e, "position": p},
                 extra_fields=("position",),
             )
+            self.flush()
             for position, entry in enumerate(group_entry.get("features", [])):
                 if group is None:  # deleted by an editor, with its features
                     self.features[entry["slug"]] = None
@@ -166,12 +176,14 @@ class _Loader:
                     extra_fields=("group", "position"),
                 )
 
+        self.flush()
         frameworks = document.get("frameworks", [])
         self.progress(f"Frameworks: {len(frameworks)}")
         self.frameworks = {
             entry["slug"]: self.upsert(Framework, entry, FRAMEWORK_FIELDS, self.framework_values)
             for entry in frameworks
         }
+        self.flush()
         # A framework's own sources (its documentation, repository, releases) point at it.
         for entry in frameworks:
             framework = self.frameworks[entry["slug"]]
@@ -188,6 +200,7 @@ class _Loader:
                     lambda e, f=framework: {**self.source_values(e), "framework": f},
                     extra_fields=("framework",),
                 )
+        self.flush()
         own = [source for entry in frameworks for source in entry.get("sources", [])]
         for entry in sources + own:
             self.set_cites(self.sources[entry["slug"]], entry.get("cites", []))
@@ -202,16 +215,13 @@ class _Loader:
         )
         for entry in frameworks:
             self.load_claims(self.frameworks[entry["slug"]], entry)
+        self.flush()
 
     # --- values ---------------------------------------------------------------
 
     @staticmethod
     def source_values(entry: dict) -> dict:
-        return {
-            **entry,
-            "date": _date(entry.get("date")),
-            "retrieved": _date(entry.get("retrieved")),
-        }
+        return source_values(entry)
 
     @staticmethod
     def framework_values(entry: dict) -> dict:
@@ -232,18 +242,19 @@ class _Loader:
             for field in (*fields, *extra_fields)
         }
         slug = values.pop("slug")
-        instance = model.objects.filter(slug=slug).first()
-        self.save(model.__name__, instance, values, lambda: model(slug=slug), where=slug, key=slug)
-        return instance or model.objects.filter(slug=slug).first()
+        instance = None if self.bulk else model.objects.filter(slug=slug).first()
+        saved = self.save(
+            model.__name__, instance, values, lambda: model(slug=slug), where=slug, key=slug
+        )
+        return saved or instance
 
-    def save(
-        self, label: str, instance, values: dict, new, *, where: str, key, validated=False
-    ) -> None:
+    def save(self, label: str, instance, values: dict, new, *, where: str, key, validated=False):
+        """Create or update one object; return it, or None if it was left alone."""
         if instance is None:
             if self.history and self.history.deleted_by_editor(label, key):
                 self.report.add(label, "kept")
                 self.report.kept.append(f"{label} {where}: deleted by an editor, not restored")
-                return
+                return None
             instance = new()
             outcome = "created"
         else:
@@ -256,7 +267,7 @@ class _Loader:
                 differences = self.three_way(label, instance, differences, where)
             if not differences:
                 self.report.add(label, "unchanged")
-                return
+                return instance
             values = differences
             outcome = "updated"
         for field, value in values.items():
@@ -271,9 +282,19 @@ class _Loader:
                 )
             except ValidationError as error:
                 raise DatasetError(f"{label} {where}: {_messages(error.message_dict)}") from error
+        self.report.add(label, outcome)
+        if self.bulk:  # an empty database: written in bulk, stage by stage (flush)
+            self.pending.setdefault(type(instance), []).append(instance)
+            return instance
         instance._change_reason = self.reason  # shown in the object's history
         instance.save()
-        self.report.add(label, outcome)
+        return instance
+
+    def flush(self) -> None:
+        """Write what a bulk load holds back, with its history, one statement per model."""
+        for model, objects in self.pending.items():
+            bulk_create_with_history(objects, model, default_change_reason=self.reason)
+        self.pending = {}
 
     def three_way(self, label: str, instance, differences: dict, where: str) -> dict:
         """Of the fields the files and the database disagree on, those to take from the files."""
@@ -317,7 +338,7 @@ class _Loader:
     def load_claims(self, framework: Framework | None, entry: dict) -> None:
         if framework is None:  # deleted by an editor, and its claims with it
             return
-        existing = {claim.identity: claim for claim in framework.claims.all()}
+        existing = {} if self.bulk else {c.identity: c for c in framework.claims.all()}
         seen = set()
         for section, subject, claim_entry in iter_claims(entry):
             where = f"{framework.slug}: {section.name}" + (f" {subject}" if subject else "")
@@ -375,6 +396,16 @@ class _Loader:
             if table is not None and slug and slug in table and table[slug] is None:
                 return f"its {name} {slug} was"
         return ""
+
+
+def source_values(entry: dict) -> dict:
+    """A source's fields from a document entry; an undated source's precision is "unknown"."""
+    return {
+        **entry,
+        "date": _date(entry.get("date")),
+        "retrieved": _date(entry.get("retrieved")),
+        "date_precision": entry.get("date_precision") or DatePrecision.UNKNOWN,
+    }
 
 
 class _LoaderHistory:

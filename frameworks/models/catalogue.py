@@ -24,7 +24,7 @@ from frameworks.models.vocabulary import (
 # dash) and never outside it ("..").
 REVISION_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._/+-]{0,99}"
 REVISION_MESSAGE = "A tag or commit name: letters, digits, dots, dashes, slashes and underscores."
-REPOSITORY_PATH_PATTERN = r"(?!.*(^|/)\.\.(/|$))[A-Za-z0-9_][A-Za-z0-9_./ +-]{0,299}"
+REPOSITORY_PATH_PATTERN = r"(?!.*(^|/)\.\.(/|$))[A-Za-z0-9_.][A-Za-z0-9_./ +-]*"
 REPOSITORY_PATH_MESSAGE = "A file path inside the repository, e.g. docs/index.rst (no “..”)."
 
 ARCHIVE_FILE_MESSAGE = (
@@ -80,9 +80,10 @@ class Source(SluggedModel):
     )
     kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.ARTICLE)
     # A primary source: the framework's own documentation, repository or package history.
+    # Deleting a framework deletes its own sources with it (restored with it, too).
     framework = models.ForeignKey(
         "Framework",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="own_sources",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -46,7 +48,9 @@ class ClaimQuerySet(models.QuerySet):
 class Claim(models.Model):
     """One source saying one thing about one framework."""
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
+    # RESTRICT, not PROTECT: a framework's deletion takes its own sources and its claims
+    # together; otherwise a source that claims cite cannot be deleted.
+    source = models.ForeignKey(Source, on_delete=models.RESTRICT, related_name="claims")
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="claims")
     kind = models.CharField(max_length=20, choices=ClaimKind.choices)
     # Required by a claim rule (claim_has_excerpt), whose message says what to quote.
@@ -360,6 +364,25 @@ class Verdict(models.Model):
             cursor.execute(
                 "SELECT frameworks_store_verdicts(ARRAY(SELECT id FROM frameworks_framework))"
             )
+
+    @staticmethod
+    @contextmanager
+    def deferred():
+        """Within a transaction: store verdicts once at the end, not after every write.
+
+        For bulk loads: a trigger per claim saved would recompute its framework
+        each time. Verdicts are still stored before the transaction commits.
+        """
+        if not connection.in_atomic_block:
+            raise RuntimeError("Verdict.deferred() only inside a transaction")
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL frameworks.defer_verdicts = 'on'")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL frameworks.defer_verdicts = 'off'")
+        Verdict.recompute_all()
 
     @property
     def value_display(self) -> str:

@@ -3,6 +3,10 @@
 -- triggers below inside the transaction that changes the claims (or a source's
 -- dates), so a reader never sees claims and verdicts out of step.
 -- The rule itself is in verdict_rule_v2.sql.
+--
+-- A bulk load may set frameworks.defer_verdicts = 'on' for its transaction (SET
+-- LOCAL) and store the verdicts of what it loaded once at the end, instead of
+-- once per statement.
 
 CREATE OR REPLACE FUNCTION frameworks_store_verdicts(fids bigint[]) RETURNS void
 LANGUAGE sql VOLATILE AS $$
@@ -20,6 +24,7 @@ $$;
 CREATE OR REPLACE FUNCTION frameworks_claims_inserted() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('frameworks.defer_verdicts', true) = 'on' THEN RETURN NULL; END IF;
     PERFORM frameworks_store_verdicts(ARRAY(SELECT DISTINCT framework_id FROM new_rows));
     RETURN NULL;
 END $$;
@@ -27,6 +32,7 @@ END $$;
 CREATE OR REPLACE FUNCTION frameworks_claims_updated() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('frameworks.defer_verdicts', true) = 'on' THEN RETURN NULL; END IF;
     PERFORM frameworks_store_verdicts(ARRAY(
         SELECT framework_id FROM new_rows UNION SELECT framework_id FROM old_rows
     ));
@@ -36,6 +42,7 @@ END $$;
 CREATE OR REPLACE FUNCTION frameworks_claims_deleted() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('frameworks.defer_verdicts', true) = 'on' THEN RETURN NULL; END IF;
     PERFORM frameworks_store_verdicts(ARRAY(SELECT DISTINCT framework_id FROM old_rows));
     RETURN NULL;
 END $$;
@@ -43,6 +50,7 @@ END $$;
 CREATE OR REPLACE FUNCTION frameworks_sources_updated() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('frameworks.defer_verdicts', true) = 'on' THEN RETURN NULL; END IF;
     PERFORM frameworks_store_verdicts(ARRAY(
         SELECT DISTINCT c.framework_id FROM frameworks_claim AS c
         WHERE c.source_id IN (SELECT id FROM new_rows)
