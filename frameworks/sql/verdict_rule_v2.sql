@@ -19,8 +19,9 @@
 --    project. On a subject, the newest primary sources (those with the latest
 --    start), when they agree, supersede every claim that disagrees with them
 --    and holds only until before they start: those claims are shown as
---    "superseded", not counted. Undated sources never end, so nothing
---    supersedes them. Claims from comparable times that disagree stay disputed.
+--    "superseded", not counted. An undated source holds until the day it was
+--    read; with no date at all, nothing is shown to be newer than it. Claims
+--    from comparable times that disagree stay disputed.
 --    (Features, categories, first release, lifecycle, licence, Python versions.)
 -- 3. Feature support: claims saying "unknown" are set aside. None left:
 --    unknown. Statuses differ: disputed. Otherwise that status; "how" is
