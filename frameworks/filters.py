@@ -1,12 +1,14 @@
 """The comparison table's filters: short, stable query strings that get shared.
 
-    ?category=asynchronous&category=microframework   every category ticked
-    ?feature=orm&feature=websockets                  every feature required
-    &extensions=on                                   count extensions as support
+    ?category=asynchronous&category=microframework   in every category ticked
+    ?feature=orm&feature=websockets                  every feature required...
+    &support=built_in                                ...built in only (also: official; any,
+                                                     the default: a third-party package counts)
     ?interface=asgi  ?since=2010&until=2020  ?q=async  ?sort=stars
     ?lifecycle=any                                   discontinued frameworks too (hidden by default)
     ?lifecycle=maintenance                           only those at that stage
-    ?hide=apis                                       hide a group of columns
+    ?columns=data&columns=apis                       the feature groups shown as columns
+    ?page=2                                          the next rows
 
 Choices are given by the caller from lists it has already loaded, so that
 validating a query costs no query.
@@ -20,7 +22,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
 from django_filters.fields import MultipleChoiceField
 
-from frameworks.models import ClaimKind, Framework, Lifecycle, SupportStatus, Verdict
+from frameworks.models import ClaimKind, Framework, Lifecycle, Support, SupportStatus, Verdict
 
 # Frameworks no source gives a figure for come last, whichever the direction.
 SORTS = {
@@ -47,10 +49,16 @@ LIFECYCLES = [
     (Lifecycle.MAINTENANCE, "Maintenance only"),
     (Lifecycle.DISCONTINUED, "Discontinued"),
 ]
+# The feature groups shown as columns unless the visitor picks others: what people
+# choosing a framework ask about first. The rest are a tick away.
+DEFAULT_COLUMNS = ("data", "templates", "routing", "interface", "concurrency", "apis")
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
+MAX_PAGE = 10_000
 
 
 class YearFilter(django_filters.NumberFilter):
+    """A whole number (a year, a page)."""
+
     field_class = forms.IntegerField
 
 
@@ -113,6 +121,15 @@ def first_release_condition(**year_lookup) -> Q:
     return Q(pk__in=verdicts.values("framework_id"))
 
 
+def features_condition(feature_ids: list[int], support: str) -> Q:
+    """Frameworks supporting every one of the features, in a way ``support`` counts."""
+    condition = Q()
+    supported = Verdict.objects.supported(support)
+    for feature_id in feature_ids:
+        condition &= Q(pk__in=supported.filter(feature_id=feature_id).values("framework_id"))
+    return condition
+
+
 class FrameworkFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search", label="Search names and summaries", max_length=100
@@ -123,10 +140,8 @@ class FrameworkFilterSet(django_filters.FilterSet):
     feature = DistinctChoicesFilter(
         method="filter_features", label="Must have", widget=forms.CheckboxSelectMultiple
     )
-    extensions = django_filters.BooleanFilter(
-        method="keep",
-        label="Count official extensions and third-party packages as support",
-        widget=forms.CheckboxInput,
+    support = django_filters.ChoiceFilter(
+        choices=Support.choices, method="keep", label="Count as support", empty_label=None
     )
     interface = django_filters.ChoiceFilter(
         choices=INTERFACES, method="filter_interface", label="Interface", empty_label="Any"
@@ -155,9 +170,10 @@ class FrameworkFilterSet(django_filters.FilterSet):
         label="Sort by",
         empty_label=None,
     )
-    hide = DistinctChoicesFilter(
-        method="keep", label="Hide column groups", widget=forms.CheckboxSelectMultiple
+    columns = DistinctChoicesFilter(
+        method="keep", label="Columns: feature groups", widget=forms.CheckboxSelectMultiple
     )
+    page = YearFilter(method="keep", label="Page", min_value=1, max_value=MAX_PAGE)
 
     class Meta:
         model = Framework
@@ -168,9 +184,10 @@ class FrameworkFilterSet(django_filters.FilterSet):
         super().__init__(data, queryset=queryset, **kwargs)
         self.feature_ids = {feature.slug: feature.id for feature in features}
         self.category_ids = {category.slug: category.id for category in categories}
+        self.group_slugs = [group.slug for group in groups]
         self.filters["category"].extra["choices"] = [(c.slug, c.name) for c in categories]
         self.filters["feature"].extra["choices"] = [(f.slug, f.name) for f in features]
-        self.filters["hide"].extra["choices"] = [(g.slug, g.name) for g in groups]
+        self.filters["columns"].extra["choices"] = [(g.slug, g.name) for g in groups]
 
     # --- what the caller needs besides the rows ---------------------------------------
 
@@ -178,14 +195,19 @@ class FrameworkFilterSet(django_filters.FilterSet):
     def options(self) -> dict:
         """The cleaned values, with defaults, for valid forms."""
         data = self.form.cleaned_data
+        columns = data.get("columns") or [s for s in DEFAULT_COLUMNS if s in self.group_slugs]
         return {
-            "extensions": bool(data.get("extensions")),
+            "support": data.get("support") or Support.ANY,
             "sort": data.get("sort") or ("relevance" if data.get("q") else "name"),
-            "hidden_groups": set(data.get("hide") or []),
+            "columns": columns or self.group_slugs[:1],
             "categories": list(data.get("category") or []),
             "features": list(data.get("feature") or []),
             "interface": data.get("interface") or "",
             "lifecycle": data.get("lifecycle") or "",
+            "since": data.get("since"),
+            "until": data.get("until"),
+            "q": data.get("q") or "",
+            "page": data.get("page") or 1,
         }
 
     @property
@@ -194,16 +216,23 @@ class FrameworkFilterSet(django_filters.FilterSet):
         rows = super().qs
         if not options["lifecycle"]:  # no filter method runs for an empty value
             rows = rows.filter(lifecycle_condition(""))
-        rows = rows.with_facts(extensions=options["extensions"])
+        rows = rows.with_facts(support=options["support"])
         return rows.order_by(*SORTS[options["sort"]][1])
 
-    def without(self, *names: str) -> QuerySet:
-        """The rows as filtered by every filter but ``names`` (for facet counts)."""
+    def without(self, *names: str, **replace) -> QuerySet:
+        """The rows as filtered by every filter but ``names`` (for counts and hints).
+
+        ``replace`` gives other values for some filters (``support="any"``).
+        """
         rows = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
+        values = {**self.form.cleaned_data, **replace}
+        for name, value in values.items():
             if name not in names and value not in (None, "", [], ()):
-                rows = self.filters[name].filter(rows, value)
-        if "lifecycle" not in names and not self.form.cleaned_data.get("lifecycle"):
+                rows = self.filters[name].filter(rows, value) if name != "feature" else rows
+        if "feature" not in names and values.get("feature"):
+            ids = [self.feature_ids[slug] for slug in values["feature"]]
+            rows = rows.filter(features_condition(ids, values.get("support") or Support.ANY))
+        if "lifecycle" not in names and not values.get("lifecycle"):
             rows = rows.filter(lifecycle_condition(""))
         return rows
 
@@ -223,13 +252,8 @@ class FrameworkFilterSet(django_filters.FilterSet):
         return rows
 
     def filter_features(self, rows: QuerySet, name: str, slugs: list[str]) -> QuerySet:
-        supported = Verdict.objects.supported(
-            extensions=bool(self.form.cleaned_data.get("extensions"))
-        )
-        for slug in slugs:
-            having = supported.filter(feature_id=self.feature_ids[slug])
-            rows = rows.filter(pk__in=having.values("framework_id"))
-        return rows
+        support = self.form.cleaned_data.get("support") or Support.ANY
+        return rows.filter(features_condition([self.feature_ids[s] for s in slugs], support))
 
     def filter_interface(self, rows: QuerySet, name: str, interface: str) -> QuerySet:
         return rows.filter(interface_condition(interface))

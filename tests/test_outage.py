@@ -63,7 +63,7 @@ def test_other_errors_are_still_a_500_with_their_traceback(monkeypatch, visitor,
     def fail(*args, **kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr("frameworks.views.pages.pages.framework_page", fail)
+    monkeypatch.setattr("frameworks.views.pages.detail.framework_page", fail)
     with caplog.at_level(logging.ERROR, logger="django.request"):
         response = visitor.get("/frameworks/django/")
     assert response.status_code == 500

@@ -8,7 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from frameworks.models import Framework, Source
-from tests.factories import make_claim, make_framework
+from tests.factories import make_claim, make_feature, make_framework, support
+from tests.http import body
 
 pytestmark = pytest.mark.django_db
 
@@ -114,11 +115,11 @@ def test_the_feature_page_has_csv_and_json_matching_its_rows(client, suffix):
     response = client.get(f"/features/orm.{suffix}")
     if suffix == "json":
         data = response.json()
-        rows = [row["framework"] for row in data["frameworks"] if row["status"] != "unknown"]
+        rows = [row["framework"] for row in data["frameworks"]]
         assert data["feature"]["definition"]
     else:
-        reader = csv.DictReader(io.StringIO(response.content.decode()))
-        rows = [row["framework"] for row in reader if row["status"] != "unknown"]
+        reader = csv.DictReader(io.StringIO(body(response)))
+        rows = [row["framework"] for row in reader]
     assert rows == html_rows
 
 
@@ -143,16 +144,17 @@ def test_the_index_pages_list_features_and_sources(client):
     features = client.get("/features/").content.decode()
     assert 'href="/features/websockets/"' in features
     sources = client.get("/sources/").content.decode()
-    assert 'href="/sources/techempower-round-22/"' in sources
+    assert 'href="/sources/earthly-2024/"' in sources
+    assert 'rel="next"' in sources, "hundreds of sources come a page at a time"
+    last = client.get("/sources/?page=99").content.decode()
+    assert 'rel="prev"' in last
 
 
 # --- Compare ---------------------------------------------------------------------------
 
 
 def compare_rows(page: str) -> list[str]:
-    return re.findall(
-        r'<tr(?: class="differs")?><th scope="row"><a href="/features/([^/]+)/"', page
-    )
+    return re.findall(r'<tr class="[^"]*"><th scope="row"><a href="/features/([^/]+)/"', page)
 
 
 def test_compare_shows_frameworks_side_by_side_with_facts_and_citations(client):
@@ -160,7 +162,7 @@ def test_compare_shows_frameworks_side_by_side_with_facts_and_citations(client):
     assert "<h1>Django, Flask and FastAPI compared</h1>" in page
     assert page.index("GitHub stars") < page.index("/features/orm/")  # figures at the top
     assert re.search(r"<details><summary>\d+ sources</summary>", page)
-    assert 'class="compare focus-2"' in page
+    assert 'class="compare columns-3 focus-2"' in page
 
 
 def test_only_differences_leaves_out_rows_where_they_agree(client):
@@ -171,16 +173,35 @@ def test_only_differences_leaves_out_rows_where_they_agree(client):
     assert "templates" not in different  # both built in
 
 
+def test_only_real_differences_count_as_differences(client):
+    """Known on both sides and not equal; a value known for one side only is not a difference."""
+    one, two = make_framework(slug="one"), make_framework(slug="two")
+    same, different, one_sided = make_feature(), make_feature(), make_feature()
+    support(one, same, "yes", how="built_in")
+    support(two, same, "yes", how="built_in")
+    support(one, different, "yes", how="built_in")
+    support(two, different, "no")
+    support(one, one_sided, "yes", how="built_in")
+    data = client.get("/compare.json?f=one&f=two").json()
+    assert (data["differences"], data["known_for_some_only"]) == (1, 1)
+    rows = {row["feature"]: row for row in data["features"]}
+    assert rows[different.slug]["differs"] is True
+    assert rows[one_sided.slug]["differs"] is False
+    assert rows[one_sided.slug]["known_for_some_only"] is True
+    only = client.get("/compare/?f=one&f=two&diff=1").content.decode()
+    assert compare_rows(only) == [different.slug]
+    assert "1 feature differs where the sources cover both sides; 1 is known" in only
+
+
 def test_the_phone_pair_switcher_picks_the_second_column(client):
     page = client.get("/compare/?f=django&f=flask&f=fastapi&with=fastapi").content.decode()
-    assert 'class="compare focus-3"' in page
+    assert 'class="compare columns-3 focus-3"' in page
     assert '<strong aria-current="true">FastAPI</strong>' in page
 
 
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("", "Pick 2 to 6 frameworks"),
         ("f=django", "you picked 1"),
         ("f=django&f=django", "you picked 1"),
         ("f=django&f=nosuch", "There is no published framework called “nosuch”"),
@@ -194,8 +215,8 @@ def test_a_bad_comparison_answers_400_with_a_clear_message(client, query, messag
 
 
 def test_compare_says_where_each_framework_is_in_its_lifecycle(client):
-    page = client.get("/compare/?f=django&f=pylons").content.decode()
-    row = page[page.index('<th scope="row">Lifecycle</th>') :]
+    page = client.get("/compare/?f=django&f=japronto").content.decode()
+    row = page[page.index('<th scope="row">Lifecycle') :]
     row = row[: row.index("</tr>")]
     assert "Active" in row
     assert "Maintenance only" in row
@@ -217,7 +238,7 @@ def test_compare_csv_and_json_hold_the_same_rows_as_the_page(client):
     html_rows = compare_rows(client.get(f"/compare/?{query}").content.decode())
     data = client.get(f"/compare.json?{query}").json()
     assert [row["feature"] for row in data["features"]] == html_rows
-    reader = csv.DictReader(io.StringIO(client.get(f"/compare.csv?{query}").content.decode()))
+    reader = csv.DictReader(io.StringIO(body(client.get(f"/compare.csv?{query}"))))
     assert [row["feature"] for row in reader] == html_rows
     assert client.get("/compare.csv?f=django").status_code == 400
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from frameworks.dataset.texts import QuotedTexts, archive_path
 from frameworks.imports import plan_import
 from tests.factories import make_feature, make_framework, make_source, support
+from tests.http import body
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ FORMULAS = ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", '=HYPERLINK("ht
 
 
 def csv_cells(response) -> list[str]:
-    return [cell for row in csv.reader(io.StringIO(response.content.decode())) for cell in row]
+    return [cell for row in csv.reader(io.StringIO(body(response))) for cell in row]
 
 
 @pytest.mark.parametrize("formula", FORMULAS)

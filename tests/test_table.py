@@ -3,19 +3,32 @@
 import csv
 import datetime
 import io
+import json
 import re
 
 import pytest
 
 from frameworks.models import Category, ClaimKind, Feature, Framework, Verdict
 from tests.factories import make_claim, make_framework, make_source, support
+from tests.http import body
 
 pytestmark = pytest.mark.django_db
 
 
 def row_slugs(response) -> list[str]:
-    """Framework slugs of the table's rows, in order."""
+    """Framework slugs of the rows on one page of the table, in order."""
     return re.findall(r'name="f" value="([^"]+)" id="pick-', response.content.decode())
+
+
+def all_rows(client, query: str = "") -> list[str]:
+    """Framework slugs of every row, following the table's pages."""
+    slugs, page = [], 1
+    while True:
+        response = client.get(f"/?{query}&page={page}")
+        slugs += row_slugs(response)
+        if 'rel="next"' not in response.content.decode():
+            return slugs
+        page += 1
 
 
 def published_in(category: str) -> set[str]:
@@ -26,9 +39,9 @@ def published_in(category: str) -> set[str]:
     )
 
 
-def supporting(feature: str, *, extensions: bool) -> set[str]:
+def supporting(feature: str, support: str = "any") -> set[str]:
     return set(
-        Verdict.objects.supported(extensions=extensions)
+        Verdict.objects.supported(support)
         .filter(feature__slug=feature, framework__status="published")
         .values_list("framework__slug", flat=True)
     )
@@ -44,8 +57,8 @@ def test_the_table_lists_every_published_framework_but_the_discontinued_by_defau
     )
     published = set(Framework.objects.published().values_list("slug", flat=True))
     assert discontinued, "the data has discontinued frameworks"
-    assert set(row_slugs(response)) == published - discontinued
-    assert set(row_slugs(client.get("/?lifecycle=any"))) == published
+    assert set(all_rows(client)) == published - discontinued
+    assert set(all_rows(client, "lifecycle=any")) == published
 
 
 def test_the_table_has_a_caption_header_scopes_and_a_legend(client):
@@ -69,35 +82,100 @@ def test_several_categories_keep_the_frameworks_in_all_of_them(client):
     assert set(row_slugs(response)) == published_in("asynchronous") & published_in("microframework")
 
 
-def test_must_have_features_count_built_in_support_only_by_default(client):
-    slugs = set(row_slugs(client.get("/?feature=orm")))
-    assert slugs == supporting("orm", extensions=False)
+def test_must_have_features_count_every_way_of_support_by_default(client):
+    slugs = set(all_rows(client, "feature=orm"))
+    assert slugs == supporting("orm") - discontinued()
+    assert {"django", "flask"} <= slugs, "Flask's ORM is a third-party package, and counts"
+
+
+@pytest.mark.parametrize(
+    ("support", "ways"),
+    [("built_in", {"built_in"}), ("official", {"built_in", "official_extension"})],
+)
+def test_the_support_choice_narrows_what_counts(client, support, ways):
+    slugs = set(all_rows(client, f"feature=orm&support={support}"))
+    assert slugs == supporting("orm", support) - discontinued()
+    hows = set(
+        Verdict.objects.filter(feature__slug="orm", framework__slug__in=slugs).values_list(
+            "how", flat=True
+        )
+    )
+    assert hows <= ways
     assert "django" in slugs
-    assert "flask" not in slugs, "Flask's ORM is an extension"
+    assert "flask" not in slugs, "Flask's ORM is a third-party package"
 
 
-def test_the_extensions_switch_counts_packages_as_support(client):
-    slugs = set(row_slugs(client.get("/?feature=orm&extensions=on")))
-    assert slugs == supporting("orm", extensions=True)
-    assert "flask" in slugs
+def test_the_feature_counts_agree_with_the_rows_and_the_features_page(client):
+    """The ORM count was 4 in the filter and 10 on /features/."""
+    for counted_as in ["any", "built_in"]:
+        page = client.get(f"/?support={counted_as}&columns=data").content.decode()
+        count = int(re.search(r'id="f-feature-orm"[^>]*> ORM <span class="count">(\d+)', page)[1])
+        assert count == len(all_rows(client, f"feature=orm&support={counted_as}"))
+    features = client.get("/features/").content.decode()
+    orm = re.search(r'href="/features/orm/">ORM</a> <span class="count">(\d+) framework', features)
+    table_any = len(all_rows(client, "feature=orm&lifecycle=any"))
+    assert int(orm[1]) == table_any
 
 
 def test_several_must_have_features_are_all_required(client):
-    slugs = set(row_slugs(client.get("/?feature=orm&feature=admin-panel")))
-    assert slugs == supporting("orm", extensions=False) & supporting(
-        "admin-panel", extensions=False
-    )
+    slugs = set(all_rows(client, "feature=orm&feature=admin-panel"))
+    assert slugs == supporting("orm") & supporting("admin-panel") - discontinued()
     assert "django" in slugs
 
 
+def test_an_empty_result_says_which_choice_would_widen_it(client):
+    page = client.get(
+        "/?category=asynchronous&feature=admin-panel&support=built_in"
+    ).content.decode()
+    assert "No framework matches all of these filters." in page
+    empty = page[page.index('class="empty"') :]
+    widen = re.search(r"(\d+) frameworks? if extensions and third-party packages count", empty)
+    assert widen
+    assert int(widen[1]) == len(all_rows(client, "category=asynchronous&feature=admin-panel"))
+
+
+def test_the_filters_in_force_show_as_chips_that_remove_themselves(client):
+    page = client.get("/?category=asynchronous&feature=websockets&interface=asgi").content.decode()
+    chips = page[page.index('class="chips"') :]
+    chips = chips[: chips.index("</ul>")]
+    assert "Asynchronous" in chips
+    assert "Has WebSockets" in chips
+    assert 'href="?feature=websockets&amp;interface=asgi"' in chips
+    assert 'href="?category=asynchronous&amp;interface=asgi"' in chips
+
+
+def test_a_required_features_columns_come_first(client):
+    page = client.get("/?feature=websockets").content.decode()
+    header = page[page.index('<tr class="features">') :]
+    first = re.search(r'<th scope="col"><a href="/features/([^/]+)/"', header)[1]
+    assert first == "websockets"
+    assert 'scope="colgroup" colspan="1">Must have</th>' in page
+
+
+def test_the_table_comes_a_page_at_a_time_keeping_the_filters(client):
+    first = client.get("/?lifecycle=any").content.decode()
+    assert len(re.findall(r'name="f" value=', first)) == 30
+    assert 'href="?lifecycle=any&amp;page=2" rel="next"' in first
+    second = client.get("/?lifecycle=any&page=2").content.decode()
+    assert 'rel="prev"' in second
+
+
+def discontinued() -> set[str]:
+    return set(
+        Verdict.objects.filter(kind="lifecycle", lifecycle="discontinued").values_list(
+            "framework__slug", flat=True
+        )
+    )
+
+
 def test_the_interface_filter_keeps_wsgi_or_asgi_or_neither(client):
-    wsgi = set(row_slugs(client.get("/?interface=wsgi")))
-    asgi = set(row_slugs(client.get("/?interface=asgi")))
-    other = set(row_slugs(client.get("/?interface=other")))
+    wsgi = set(all_rows(client, "interface=wsgi"))
+    asgi = set(all_rows(client, "interface=asgi"))
+    other = set(all_rows(client, "interface=other"))
     assert {"django", "flask"} <= wsgi
     assert "starlette" in asgi
     assert not other & (wsgi | asgi)
-    assert other | wsgi | asgi == set(row_slugs(client.get("/")))
+    assert other | wsgi | asgi == set(all_rows(client))
 
 
 def test_the_lifecycle_filter_hides_discontinued_frameworks_unless_asked(client):
@@ -109,22 +187,22 @@ def test_the_lifecycle_filter_hides_discontinued_frameworks_unless_asked(client)
     make_claim(bfg, "lifecycle", lifecycle="discontinued", year=2010, source=own_docs)
     assert Verdict.objects.get(framework=bfg, kind="lifecycle").lifecycle == "discontinued"
 
-    default = set(row_slugs(client.get("/")))
-    everything = set(row_slugs(client.get("/?lifecycle=any")))
-    discontinued = set(row_slugs(client.get("/?lifecycle=discontinued")))
-    active = set(row_slugs(client.get("/?lifecycle=active")))
+    default = set(all_rows(client))
+    everything = set(all_rows(client, "lifecycle=any"))
+    gone = set(all_rows(client, "lifecycle=discontinued"))
+    active = set(all_rows(client, "lifecycle=active"))
     assert "repoze-bfg" not in default
     assert "repoze-bfg" in everything
-    assert "repoze-bfg" in discontinued
-    assert not discontinued & default
+    assert "repoze-bfg" in gone
+    assert not gone & default
     assert "django" in active
     assert "django" in default
-    assert not active & discontinued
+    assert not active & gone
     assert client.get("/frameworks/repoze-bfg/").status_code == 200, "its page stays reachable"
 
 
 def test_the_first_release_range(client):
-    slugs = set(row_slugs(client.get("/?since=2009&until=2016&lifecycle=any")))
+    slugs = set(all_rows(client, "since=2009&until=2016&lifecycle=any"))
     years = dict(
         Verdict.objects.filter(kind=ClaimKind.FIRST_RELEASE).values_list("framework__slug", "year")
     )
@@ -157,7 +235,7 @@ def test_sorting_by_first_release_and_by_supported_features(client):
     newest = row_slugs(client.get("/?sort=-release"))
     assert oldest.index("cherrypy") < oldest.index("fastapi")
     assert newest.index("fastapi") < newest.index("cherrypy")
-    most = row_slugs(client.get("/?sort=features&extensions=on"))
+    most = row_slugs(client.get("/?sort=features"))
     assert most.index("django") < most.index("hug")
 
 
@@ -165,10 +243,10 @@ def test_each_option_shows_how_many_frameworks_would_remain(client):
     page = client.get("/").content.decode()
     for option in ("asynchronous", "full-stack"):
         shown = re.search(rf'value="{option}"[^>]*> [^<]+ <span class="count">(\d+)<', page)
-        remaining = len(row_slugs(client.get(f"/?category={option}")))
+        remaining = len(all_rows(client, f"category={option}"))
         assert int(shown.group(1)) == remaining
     orm = re.search(r'value="orm"[^>]*> [^<]+ <span class="count">(\d+)<', page)
-    assert int(orm.group(1)) == len(row_slugs(client.get("/?feature=orm")))
+    assert int(orm.group(1)) == len(all_rows(client, "feature=orm"))
 
 
 def test_facet_counts_follow_the_other_filters(client):
@@ -179,10 +257,13 @@ def test_facet_counts_follow_the_other_filters(client):
     )
 
 
-def test_hidden_groups_of_columns_are_left_out(client):
-    page = client.get("/?hide=apis").content.decode()
-    assert "/features/openapi/" not in page.split('<table class="matrix">')[1]
-    assert "/features/orm/" in page
+def test_the_columns_are_the_chosen_feature_groups(client):
+    default = client.get("/").content.decode().split('<table class="matrix">')[1]
+    assert "/features/orm/" in default
+    assert "/features/csrf-protection/" not in default, "security is a tick away"
+    chosen = client.get("/?columns=security").content.decode().split('<table class="matrix">')[1]
+    assert "/features/csrf-protection/" in chosen
+    assert "/features/orm/" not in chosen
 
 
 @pytest.fixture
@@ -208,7 +289,7 @@ def test_a_cell_shows_the_package_and_a_mark_when_sources_disagree(client, quarr
     assert "Django ORM" in django_row
     assert "/frameworks/django/#f-orm" in django_row
     row = row_of(client.get("/?q=quarrel").content.decode(), "quarrel")
-    assert ">Disputed<" in row  # ORM: yes against no
+    assert "≠</span> Disputed</a>" in row  # ORM: yes against no
     assert row.count("sources disagree") == 1, "REST: supported, built in or by extension"
 
 
@@ -252,18 +333,20 @@ def test_invalid_filters_in_open_data_answer_400_with_a_message(client, suffix):
 
 
 @pytest.mark.parametrize(
-    "query", ["", "category=asynchronous", "feature=orm&extensions=on&sort=stars", "q=async"]
+    "query", ["", "category=asynchronous", "feature=orm&support=official&sort=stars", "q=async"]
 )
 def test_csv_and_json_hold_the_same_rows_as_the_page(client, query):
-    html_rows = row_slugs(client.get(f"/?{query}"))
-    json_rows = [row["slug"] for row in client.get(f"/table.json?{query}").json()["frameworks"]]
-    csv_text = client.get(f"/table.csv?{query}").content.decode()
+    html_rows = all_rows(client, query)
+    json_rows = [
+        row["slug"] for row in json.loads(body(client.get(f"/table.json?{query}")))["frameworks"]
+    ]
+    csv_text = body(client.get(f"/table.csv?{query}"))
     csv_rows = [row["slug"] for row in csv.DictReader(io.StringIO(csv_text))]
     assert html_rows == json_rows == csv_rows
 
 
 def test_json_cells_carry_status_how_detail_and_disputes(client, quarrels):
-    data = client.get("/table.json").json()
+    data = json.loads(body(client.get("/table.json")))
     django = next(row for row in data["frameworks"] if row["slug"] == "django")
     assert django["features"]["orm"]["status"] == "yes"
     assert django["features"]["orm"]["how"] == "built_in"

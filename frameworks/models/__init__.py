@@ -30,6 +30,7 @@ from frameworks.models.vocabulary import (
     Metric,
     PublicationStatus,
     SourceKind,
+    Support,
     SupportStatus,
     VerdictStatus,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "Source",
     "SourceKind",
     "SourceText",
+    "Support",
     "SupportStatus",
     "Verdict",
     "VerdictStatus",

@@ -312,12 +312,12 @@ class FrameworkQuerySet(SlugQuerySet):
             search=query
         )
 
-    def with_facts(self, *, extensions: bool = False) -> FrameworkQuerySet:
+    def with_facts(self, *, support: str = "any") -> FrameworkQuerySet:
         """Annotate the published facts the table shows and sorts by.
 
         ``first_release`` (earliest year when disputed), ``github_stars``,
         ``lifecycle`` (the lifecycle verdict), ``supported_features`` (published
-        features supported; built in only unless ``extensions``).
+        features supported in the ways ``support`` counts, see ``Support``).
         """
         from frameworks.models.claims import Verdict
 
@@ -327,7 +327,7 @@ class FrameworkQuerySet(SlugQuerySet):
             lifecycle=Subquery(Verdict.objects.lifecycle_of(OuterRef("pk"))),
             supported_features=Coalesce(
                 Subquery(
-                    Verdict.objects.supported(extensions=extensions)
+                    Verdict.objects.supported(support)
                     .filter(framework=OuterRef("pk"))
                     .values("framework")
                     .annotate(count=Count("pk"))

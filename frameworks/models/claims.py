@@ -26,6 +26,7 @@ from frameworks.models.vocabulary import (
     Lifecycle,
     Metric,
     PublicationStatus,
+    Support,
     SupportStatus,
     VerdictStatus,
 )
@@ -268,10 +269,11 @@ class VerdictQuerySet(models.QuerySet):
         """Feature cells of published features."""
         return self.filter(kind=ClaimKind.FEATURE, feature__status=PublicationStatus.PUBLISHED)
 
-    def supported(self, *, extensions: bool = False) -> VerdictQuerySet:
-        """Cells that say "supported": built in, or by any means with ``extensions``."""
+    def supported(self, support: str = Support.ANY) -> VerdictQuerySet:
+        """Cells that say "supported" in the ways ``support`` counts (see ``Support``)."""
         cells = self.features().filter(status=VerdictStatus.YES)
-        return cells if extensions else cells.filter(how=How.BUILT_IN)
+        hows = Support(support).hows
+        return cells if hows is None else cells.filter(how__in=hows)
 
     def memberships(self) -> VerdictQuerySet:
         """The categories frameworks are in (a category verdict may also say "not in")."""

@@ -55,11 +55,44 @@ class VerdictStatus(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
     DISPUTED = "disputed", "Sources disagree"
 
+    @property
+    def symbol(self) -> str:
+        """Shown with the word, never alone: a status is never told by colour or symbol only."""
+        return {"yes": "✓", "partial": "◐", "no": "✗", "unknown": "–", "disputed": "≠"}[self]
+
+    @property
+    def short(self) -> str:
+        return {"yes": "Yes", "partial": "Partial", "no": "No", "unknown": "Unknown",
+                "disputed": "Disputed"}[self]  # fmt: skip
+
 
 class How(models.TextChoices):
     BUILT_IN = "built_in", "Built in"
     OFFICIAL_EXTENSION = "official_extension", "Official extension"
     THIRD_PARTY = "third_party", "Third-party package"
+
+    @property
+    def short(self) -> str:
+        """The words a table cell has room for."""
+        return {"built_in": "Built in", "official_extension": "Extension",
+                "third_party": "Third-party"}[self]  # fmt: skip
+
+
+class Support(models.TextChoices):
+    """Which ways of getting a feature count as support when filtering and counting."""
+
+    ANY = "any", "Built in, official extension or third-party package"
+    OFFICIAL = "official", "Built in or official extension"
+    BUILT_IN = "built_in", "Built in only"
+
+    @property
+    def hows(self) -> tuple[str, ...] | None:
+        """The "how" values that count; None when any way does (an unstated one too)."""
+        return {
+            "any": None,
+            "official": (How.BUILT_IN, How.OFFICIAL_EXTENSION),
+            "built_in": (How.BUILT_IN,),
+        }[self]
 
 
 class ClaimKind(models.TextChoices):

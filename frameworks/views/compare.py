@@ -1,14 +1,18 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from frameworks import opendata
-from frameworks.compare import CompareForm, build_comparison, published_frameworks
+from frameworks.pages.compare import CompareForm, build_comparison, published_frameworks
+from frameworks.views import opendata
 from frameworks.views.table import bad_request_text
 
 
 def compare(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     frameworks = published_frameworks()
     form = CompareForm(request.GET, frameworks=frameworks)
+    if fmt == "html" and form.nothing_chosen:
+        # A first visit (the menu's Compare): the picker, not an error.
+        context = {"form": CompareForm(None, frameworks=frameworks), "frameworks": frameworks}
+        return render(request, "frameworks/compare.html", context)
     if not form.is_valid():
         if fmt != "html":
             return bad_request_text(form.errors)

@@ -1,52 +1,56 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from frameworks import opendata, pages
 from frameworks.models import Category, Feature, Framework, Source
+from frameworks.pages import detail
+from frameworks.views import opendata
 
 
 def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
     framework = get_object_or_404(Framework.objects.visible_to(request.user), slug=slug)
     return render(
-        request, "frameworks/framework_detail.html", {"page": pages.framework_page(framework)}
+        request, "frameworks/framework_detail.html", {"page": detail.framework_page(framework)}
     )
 
 
 def feature_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "frameworks/feature_index.html", {"groups": pages.features_index()})
+    groups, page = detail.features_index(request.GET.get("page"))
+    return render(request, "frameworks/feature_index.html", {"groups": groups, "page": page})
 
 
 def feature_detail(request: HttpRequest, slug: str, fmt: str = "html") -> HttpResponse:
     feature = get_object_or_404(
         Feature.objects.visible_to(request.user).select_related("group"), slug=slug
     )
-    rows = pages.feature_page(feature)
+    page = detail.feature_page(feature, request.GET.get("page"), paged=fmt == "html")
     if fmt == "csv":
-        return opendata.feature_csv(feature, rows, request.build_absolute_uri)
+        return opendata.feature_csv(feature, page.rows, request.build_absolute_uri)
     if fmt == "json":
-        return opendata.feature_json(feature, rows, request.build_absolute_uri)
-    known = [row for row in rows if row.cell.known]
-    unknown = [row.framework for row in rows if not row.cell.known]
-    context = {"feature": feature, "rows": known, "unknown": unknown}
-    return render(request, "frameworks/feature_detail.html", context)
+        return opendata.feature_json(feature, page.rows, request.build_absolute_uri)
+    return render(request, "frameworks/feature_detail.html", {"feature": feature, "page": page})
 
 
 def category_index(request: HttpRequest) -> HttpResponse:
-    context = {"categories": pages.categories_index()}
+    context = {"categories": detail.categories_index()}
     return render(request, "frameworks/category_index.html", context)
 
 
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
-    context = {"category": category, "members": pages.category_members(category)}
+    members, page = detail.category_members(category, request.GET.get("page"))
+    context = {"category": category, "members": members, "page": page}
     return render(request, "frameworks/category_detail.html", context)
 
 
 def source_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "frameworks/source_index.html", {"sources": pages.sources_index()})
+    page = detail.sources_index(request.GET.get("page"))
+    return render(request, "frameworks/source_index.html", {"page": page})
 
 
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    source = get_object_or_404(Source.objects.prefetch_related("cites", "cited_by"), slug=slug)
-    context = {"source": source, "claims_by_framework": pages.source_claims(source)}
+    source = get_object_or_404(
+        Source.objects.select_related("framework").prefetch_related("cites", "cited_by"), slug=slug
+    )
+    claims_by_framework, page = detail.source_claims(source, request.GET.get("page"))
+    context = {"source": source, "claims_by_framework": claims_by_framework, "page": page}
     return render(request, "frameworks/source_detail.html", context)

@@ -2,8 +2,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
-from frameworks import opendata
-from frameworks.table import build_table
+from frameworks.pages.table import build_table
+from frameworks.views import opendata
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -14,7 +14,7 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def comparison_table(request: HttpRequest, fmt: str = "html") -> HttpResponse:
-    table = build_table(request.GET)
+    table = build_table(request.GET, paged=fmt == "html")
     if not table.valid and fmt != "html":
         return bad_request_text(table.filterset.form.errors)
     if fmt == "csv":

@@ -1,22 +1,35 @@
 """CSV and JSON versions of the table, the comparison and the feature pages.
 
 Each reads the same object its HTML page renders, so the rows always match.
+Exports are streamed: their size follows the data, the server's memory does not.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
-from frameworks.compare import Comparison
-from frameworks.pages import FeatureSupport
-from frameworks.table import Cell, ComparisonTable
+from frameworks.pages.cells import Cell
+from frameworks.pages.compare import Comparison
+from frameworks.pages.detail import FeatureSupport
+from frameworks.pages.table import ComparisonTable
 
 Absolute = Callable[[str], str]
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP:
+# "CSV injection"); a leading apostrophe makes it text again.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
 
 
 def _number(value):
@@ -38,9 +51,12 @@ def _cell(cell: Cell) -> dict:
     }
 
 
-def table_records(table: ComparisonTable, absolute: Absolute) -> list[dict]:
-    return [
-        {
+# --- The table -----------------------------------------------------------------------
+
+
+def table_records(table: ComparisonTable, absolute: Absolute) -> Iterator[dict]:
+    for row in table.rows:
+        yield {
             "slug": row.framework.slug,
             "name": row.framework.name,
             "url": absolute(row.framework.get_absolute_url()),
@@ -52,42 +68,47 @@ def table_records(table: ComparisonTable, absolute: Absolute) -> list[dict]:
             "supported_features": row.framework.supported_features,
             "features": {feature.slug: _cell(cell) for feature, cell in row.cells},
         }
-        for row in table.rows
-    ]
 
 
-def table_json(table: ComparisonTable, absolute: Absolute, query: str) -> JsonResponse:
-    return _json(
-        {
-            "query": query,
-            "count": len(table.rows),
-            "features": [
-                {"slug": f.slug, "name": f.name, "group": f.group.slug}
-                for f in table.visible_features
-            ],
-            "frameworks": table_records(table, absolute),
-        }
-    )
+def table_json(table: ComparisonTable, absolute: Absolute, query: str) -> StreamingHttpResponse:
+    head = {
+        "query": query,
+        "count": len(table.rows),
+        "support": table.filterset.options["support"],
+        "features": [
+            {"slug": f.slug, "name": f.name, "group": f.group.slug} for f in table.visible_features
+        ],
+    }
+    return _json_stream(head, "frameworks", table_records(table, absolute))
 
 
-def table_csv(table: ComparisonTable, absolute: Absolute) -> HttpResponse:
-    header = [
-        "slug", "name", "url", "categories", "disputed_categories", "first_release",
-        "github_stars", "lifecycle", "supported_features",
-    ]  # fmt: skip
+TABLE_COLUMNS = [
+    "slug", "name", "url", "categories", "disputed_categories", "first_release",
+    "github_stars", "lifecycle", "supported_features",
+]  # fmt: skip
+
+
+def table_csv(table: ComparisonTable, absolute: Absolute) -> StreamingHttpResponse:
+    header = list(TABLE_COLUMNS)
     for feature in table.visible_features:
         header += [feature.slug, f"{feature.slug}:how", f"{feature.slug}:detail"]
-    rows = []
-    for record in table_records(table, absolute):
-        row = [
-            "; ".join(record[key]) if isinstance(record[key], list) else record[key]
-            for key in header[:9]
-        ]
-        for cell in record["features"].values():
-            status = f"{cell['status']} (sources disagree)" if cell["disputed"] else cell["status"]
-            row += [status, cell["how"], cell["detail"]]
-        rows.append(row)
-    return _csv("frameworks.csv", header, rows)
+
+    def rows():
+        for record in table_records(table, absolute):
+            row = [
+                "; ".join(record[key]) if isinstance(record[key], list) else record[key]
+                for key in TABLE_COLUMNS
+            ]
+            for cell in record["features"].values():
+                disputed = cell["disputed"]
+                status = f"{cell['status']} (sources disagree)" if disputed else cell["status"]
+                row += [status, cell["how"], cell["detail"]]
+            yield row
+
+    return _csv("frameworks.csv", header, rows())
+
+
+# --- Compare ---------------------------------------------------------------------------
 
 
 def comparison_records(comparison: Comparison) -> list[dict]:
@@ -99,6 +120,7 @@ def comparison_records(comparison: Comparison) -> list[dict]:
                     "feature": row.feature.slug,
                     "group": group.slug,
                     "differs": row.differs,
+                    "known_for_some_only": row.known_for_some_only,
                     "frameworks": {
                         framework.slug: {
                             **_cell(compare_cell.cell),
@@ -113,7 +135,7 @@ def comparison_records(comparison: Comparison) -> list[dict]:
     return records
 
 
-def comparison_json(comparison: Comparison, absolute: Absolute) -> JsonResponse:
+def comparison_json(comparison: Comparison, absolute: Absolute) -> HttpResponse:
     return _json(
         {
             "frameworks": [
@@ -121,9 +143,12 @@ def comparison_json(comparison: Comparison, absolute: Absolute) -> JsonResponse:
                 for f in comparison.frameworks
             ],
             "only_differences": comparison.only_differences,
+            "differences": comparison.difference_count,
+            "known_for_some_only": comparison.partly_known_count,
             "facts": [
                 {
                     "label": fact.label,
+                    "differs": fact.differs,
                     "values": {
                         framework.slug: _fact_value(cell.verdict)
                         for framework, cell in zip(comparison.frameworks, fact.cells, strict=True)
@@ -140,9 +165,10 @@ def _fact_value(verdict) -> dict | None:
     if verdict is None:
         return None
     return {
+        "value": verdict.value_display or None,
         "status": verdict.status or None,
         "year": verdict.year,
-        "value": _number(verdict.value),
+        "figure": _number(verdict.value),
         "as_of": verdict.as_of.isoformat() if verdict.as_of else None,
         "disputed": verdict.disputed,
     }
@@ -157,6 +183,9 @@ def comparison_csv(comparison: Comparison) -> HttpResponse:
         for record in comparison_records(comparison)
     ]
     return _csv(f"compare-{'-'.join(slugs)}.csv", header, rows)
+
+
+# --- A feature ---------------------------------------------------------------------------
 
 
 def feature_records(rows: list[FeatureSupport], absolute: Absolute) -> list[dict]:
@@ -185,7 +214,7 @@ def feature_records(rows: list[FeatureSupport], absolute: Absolute) -> list[dict
     ]
 
 
-def feature_json(feature, rows: list[FeatureSupport], absolute: Absolute) -> JsonResponse:
+def feature_json(feature, rows: list[FeatureSupport], absolute: Absolute) -> HttpResponse:
     return _json(
         {
             "feature": {
@@ -208,6 +237,9 @@ def feature_csv(feature, rows: list[FeatureSupport], absolute: Absolute) -> Http
     return _csv(f"{feature.slug}.csv", header, data)
 
 
+# --- Writing ----------------------------------------------------------------------------
+
+
 def _cell_text(cell: dict) -> str:
     text = cell["status"]
     if cell["how"]:
@@ -219,25 +251,40 @@ def _cell_text(cell: dict) -> str:
     return text
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP:
-# "CSV injection"); a leading apostrophe makes it text again.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+class _Echo:
+    """A file-like object that hands back what csv.writer writes, for streaming."""
+
+    def write(self, value: str) -> str:
+        return value
 
 
-def spreadsheet_safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+def _csv(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
 
+    def lines():
+        yield writer.writerow([spreadsheet_safe(name) for name in header])
+        for row in rows:
+            yield writer.writerow([spreadsheet_safe(value) for value in row])
 
-def _csv(filename: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(False, filename)
-    writer = csv.writer(response)
-    writer.writerow([spreadsheet_safe(name) for name in header])
-    writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
     return response
 
 
-def _json(data: dict) -> JsonResponse:
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+def _json(data: dict) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json"
+    )
+
+
+def _json_stream(head: dict, key: str, records: Iterable[dict]) -> StreamingHttpResponse:
+    """``{**head, key: [records...]}`` as JSON, one record at a time."""
+
+    def chunks():
+        opening = json.dumps(head, ensure_ascii=False)[:-1]
+        yield f'{opening}, "{key}": [' if head else f'{{"{key}": ['
+        for index, record in enumerate(records):
+            yield ("," if index else "") + "\n" + json.dumps(record, ensure_ascii=False)
+        yield "\n]}\n"
+
+    return StreamingHttpResponse(chunks(), content_type="application/json")

@@ -1,4 +1,10 @@
-"""Side-by-side comparison of two to six frameworks, in four queries."""
+"""Side by side: two to six frameworks, their facts and the features any source covers for them.
+
+Four queries whatever the size of the data: the verdicts and claims of the
+chosen frameworks, the features they cover, and the categories. Only features
+at least one of them has a value for are rows (the others are counted), so
+the page grows with what is known about these frameworks, not with the data.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +25,8 @@ from frameworks.models import (
     Verdict,
     VerdictStatus,
 )
-from frameworks.pages import FACT_KINDS, mark_superseded
-from frameworks.table import UNKNOWN, Cell
+from frameworks.pages.cells import Cell, by_feature_group
+from frameworks.pages.detail import FACT_KINDS, mark_superseded
 
 MIN_FRAMEWORKS, MAX_FRAMEWORKS = 2, 6
 
@@ -39,12 +45,21 @@ class CompareForm(forms.Form):
     with_ = forms.CharField(required=False)
 
     def __init__(self, data, *, frameworks: list[Framework]):
-        data = data.copy()
+        data = data.copy() if data is not None else None
+        if data is None:
+            super().__init__(None)
+            self.fields["f"].choices = [(f.slug, f.name) for f in frameworks]
+            return
         data.setlist("f", [slug for slug in data.getlist("f") if slug])  # ?f=&f=flask
         if "with" in data:
             data["with_"] = data["with"]
         super().__init__(data)
         self.fields["f"].choices = [(framework.slug, framework.name) for framework in frameworks]
+
+    @property
+    def nothing_chosen(self) -> bool:
+        """A first visit: show the picker, not an error."""
+        return not any(self.data.getlist("f"))
 
     def clean_f(self) -> list[str]:
         slugs = list(dict.fromkeys(self.cleaned_data["f"]))  # keep order, drop repeats
@@ -62,6 +77,20 @@ class CompareForm(forms.Form):
         return cleaned
 
 
+def differs(values: list[str | None]) -> bool:
+    """A real difference: two values known, and not equal (unknown is not a value)."""
+    return len({value for value in values if value is not None}) > 1
+
+
+def partly_known(values: list[str | None]) -> bool:
+    """Known for some of them only, the known ones agreeing: not a difference, not sameness."""
+    return (
+        not differs(values)
+        and any(v is None for v in values)
+        and any(v is not None for v in values)
+    )
+
+
 @dataclass
 class CompareCell:
     cell: Cell
@@ -74,8 +103,16 @@ class CompareRow:
     cells: list[CompareCell]
 
     @property
+    def values(self) -> list[str | None]:
+        return [f"{c.cell.status}:{c.cell.how}" if c.cell.known else None for c in self.cells]
+
+    @property
     def differs(self) -> bool:
-        return len({(c.cell.status, c.cell.how) for c in self.cells}) > 1
+        return differs(self.values)
+
+    @property
+    def known_for_some_only(self) -> bool:
+        return partly_known(self.values)
 
 
 @dataclass
@@ -85,7 +122,7 @@ class FactCell:
 
     @property
     def text(self) -> str:
-        """The published value in words; every claimed value when disputed."""
+        """The published value in words; every counted value when disputed."""
         if not self.claims or self.verdict is None:
             return ""
         if self.verdict.disputed:
@@ -95,11 +132,19 @@ class FactCell:
             return " or ".join(values)
         return self.verdict.value_display
 
+    @property
+    def value(self) -> str | None:
+        return (self.text or None) if self.claims else None
+
 
 @dataclass
 class FactRow:
     label: str
     cells: list[FactCell]
+
+    @property
+    def differs(self) -> bool:
+        return differs([cell.value for cell in self.cells])
 
 
 @dataclass
@@ -110,6 +155,9 @@ class Comparison:
     memberships: list[list[tuple[Category, bool]]]
     facts: list[FactRow]
     groups: list[tuple[FeatureGroup, list[CompareRow]]]
+    difference_count: int
+    partly_known_count: int
+    unknown_count: int  # features no source covers for any of them
 
     @property
     def slugs(self) -> list[str]:
@@ -119,10 +167,6 @@ class Comparison:
     def focus_position(self) -> int:
         """1-based position of the framework shown beside the first on phones."""
         return self.slugs.index(self.focus) + 1
-
-    @property
-    def difference_count(self) -> int:
-        return sum(1 for _, rows in self.groups for row in rows if row.differs)
 
 
 def published_frameworks() -> list[Framework]:
@@ -138,14 +182,17 @@ def build_comparison(form: CompareForm, frameworks: list[Framework]) -> Comparis
     verdicts = list(
         Verdict.objects.filter(framework_id__in=ids).select_related("category", "successor")
     )
-    claims = (
+    claims = list(
         Claim.objects.filter(framework_id__in=ids)
         .exclude(kind=ClaimKind.ADVICE)
         .without_draft_subjects()
         .select_related("source", "via", "successor")
         .order_by("source__date", "id")
     )
-    features = list(Feature.objects.published().in_display_order())
+    mark_superseded(claims, verdicts)
+    covered = {v.feature_id for v in verdicts if v.kind == ClaimKind.FEATURE}
+    features = list(Feature.objects.published().in_display_order().filter(id__in=covered))
+    total_features = Feature.objects.published().count()
 
     verdict_of: dict[tuple, Verdict] = {}
     memberships: dict[int, list[tuple[Category, bool]]] = defaultdict(list)
@@ -154,8 +201,6 @@ def build_comparison(form: CompareForm, frameworks: list[Framework]) -> Comparis
             memberships[verdict.framework_id].append((verdict.category, verdict.disputed))
         subject = verdict.feature_id or verdict.category_id or verdict.metric or verdict.kind
         verdict_of[(verdict.framework_id, verdict.kind, subject)] = verdict
-    claims = list(claims)
-    mark_superseded(claims, verdicts)
     claims_of: dict[tuple, list[Claim]] = defaultdict(list)
     for claim in claims:
         subject = claim.feature_id or claim.category_id or claim.metric or claim.kind
@@ -166,34 +211,39 @@ def build_comparison(form: CompareForm, frameworks: list[Framework]) -> Comparis
             FactCell(verdict_of.get((i, kind, subject)), claims_of[(i, kind, subject)]) for i in ids
         ]
 
+    only_differences = bool(form.cleaned_data.get("diff"))
     facts = [FactRow(ClaimKind(kind).label, fact(kind, kind)) for kind in FACT_KINDS]
     for metric in Metric.values:
         row = FactRow(Metric(metric).label, fact(ClaimKind.FIGURE, metric))
         if any(cell.claims for cell in row.cells):
             facts.append(row)
 
-    only_differences = bool(form.cleaned_data.get("diff"))
-    groups: dict[int, tuple[FeatureGroup, list[CompareRow]]] = {}
-    for feature in features:
-        row = CompareRow(
+    rows = [
+        CompareRow(
             feature,
             [
                 CompareCell(
-                    Cell.from_verdict(verdict_of[key]) if key in verdict_of else UNKNOWN,
-                    claims_of[key],
+                    Cell.of(verdict_of.get((i, ClaimKind.FEATURE, feature.id))),
+                    claims_of[(i, ClaimKind.FEATURE, feature.id)],
                 )
-                for key in ((i, ClaimKind.FEATURE, feature.id) for i in ids)
+                for i in ids
             ],
         )
-        if only_differences and not row.differs:
-            continue
-        groups.setdefault(feature.group_id, (feature.group, []))[1].append(row)
-
+        for feature in features
+    ]
     return Comparison(
         frameworks=chosen,
         focus=form.cleaned_data["with_"],
         only_differences=only_differences,
         memberships=[sorted(memberships[i], key=lambda item: item[0].position) for i in ids],
-        facts=facts,
-        groups=list(groups.values()),
+        facts=[row for row in facts if row.differs] if only_differences else facts,
+        groups=by_feature_group(
+            features,
+            lambda feature, rows={row.feature.id: row for row in rows}: (
+                None if only_differences and not rows[feature.id].differs else rows[feature.id]
+            ),
+        ),
+        difference_count=sum(1 for row in rows if row.differs),
+        partly_known_count=sum(1 for row in rows if row.known_for_some_only),
+        unknown_count=total_features - len(features),
     )

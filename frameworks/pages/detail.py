@@ -1,0 +1,477 @@
+"""Framework, feature, category and source pages, and the indexes: a fixed number of queries.
+
+Each page is bounded whatever the size of the data: a framework page lists the
+features sources cover for it (the others are counted per group), and lists
+that grow with the data (a feature's frameworks, a category's members, the
+sources, the features) come a page at a time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
+
+from frameworks.models import (
+    AdviceKind,
+    Category,
+    Claim,
+    ClaimKind,
+    Feature,
+    FeatureGroup,
+    Framework,
+    How,
+    Metric,
+    PublicationStatus,
+    Source,
+    Support,
+    Verdict,
+    VerdictStatus,
+)
+from frameworks.pages.cells import Cell, by_feature_group
+
+PER_PAGE = 50
+# The order in which a feature page lists frameworks: supported first.
+STATUS_ORDER = [
+    VerdictStatus.YES,
+    VerdictStatus.PARTIAL,
+    VerdictStatus.DISPUTED,
+    VerdictStatus.NO,
+    VerdictStatus.UNKNOWN,
+]
+CLAIM_RELATIONS = ("source", "via", "feature", "category", "based_on", "framework", "successor")
+# The facts a framework page lists, in order.
+FACT_KINDS = (
+    ClaimKind.FIRST_RELEASE,
+    ClaimKind.LATEST_RELEASE,
+    ClaimKind.LIFECYCLE,
+    ClaimKind.LICENCE,
+    ClaimKind.PYTHON,
+)
+INTERFACE_FEATURES = ("wsgi", "asgi")
+
+
+def mark_superseded(claims: list[Claim], verdicts) -> None:
+    """Set ``claim.superseded`` on each claim: did a newer primary source replace it?"""
+    superseded = {claim_id for verdict in verdicts for claim_id in verdict.superseded}
+    for claim in claims:
+        claim.superseded = claim.id in superseded
+
+
+def _group(items, key) -> defaultdict:
+    grouped: defaultdict = defaultdict(list)
+    for item in items:
+        grouped[key(item)].append(item)
+    return grouped
+
+
+def _subject(verdict: Verdict) -> tuple:
+    if verdict.kind == ClaimKind.FEATURE:
+        return ("feature", verdict.feature_id)
+    if verdict.kind == ClaimKind.CATEGORY:
+        return ("category", verdict.category_id)
+    if verdict.kind == ClaimKind.FIGURE:
+        return ("figure", verdict.metric)
+    return (verdict.kind,)
+
+
+# --- A framework ---------------------------------------------------------------------------
+
+
+@dataclass
+class Fact:
+    """A fact about the framework as a whole: its published value and the claims behind it."""
+
+    kind: str
+    verdict: Verdict | None
+    claims: list[Claim]
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        self.label = self.label or ClaimKind(self.kind).label
+
+    @property
+    def anchor(self) -> str:
+        return f"fact-{self.kind}"
+
+
+@dataclass
+class Figure:
+    metric: str
+    verdict: Verdict | None
+    claims: list[Claim]
+
+    @property
+    def label(self) -> str:
+        return Metric(self.metric).label
+
+    @property
+    def anchor(self) -> str:
+        return f"figure-{self.metric}"
+
+
+@dataclass
+class FeatureRow:
+    feature: Feature
+    cell: Cell
+    claims: list[Claim]
+
+
+@dataclass
+class Interface:
+    """WSGI and ASGI for the infobox: the published values of those two features."""
+
+    feature: Feature
+    cell: Cell
+
+
+@dataclass
+class Alternative:
+    framework: Framework
+    shared: int  # supported features in common
+    categories: list[str]  # the categories they share
+
+    @property
+    def why(self) -> str:
+        both = " and ".join(self.categories)
+        return f"{both}; {self.shared} supported feature{'s' if self.shared != 1 else ''} in common"
+
+
+@dataclass
+class FrameworkPage:
+    framework: Framework
+    memberships: list[tuple[Verdict, list[Claim]]]
+    facts: list[Fact]
+    figures: list[Figure]
+    interfaces: list[Interface]
+    advice: dict[str, list[Claim]]
+    feature_groups: list[tuple[FeatureGroup, list[FeatureRow]]]
+    unknown_by_group: list[tuple[FeatureGroup, list[Feature]]]
+    built_on: list[tuple[Framework, list[Claim]]]
+    built_upon: list[tuple[Framework, list[Claim]]]
+    lifecycle: Verdict | None
+    sources: list[Source]
+    alternatives: list[Alternative]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def framework_page(framework: Framework) -> FrameworkPage:
+    claims = list(
+        Claim.objects.filter(framework=framework)  # staff may preview a draft framework
+        .without_draft_subjects()
+        .select_related(*CLAIM_RELATIONS)
+        .order_by("source__date", "source__slug", "id")
+    )
+    verdicts = list(
+        Verdict.objects.filter(framework=framework).select_related(
+            "feature__group", "category", "successor"
+        )
+    )
+    mark_superseded(claims, verdicts)
+    upon_claims = list(
+        Claim.objects.published()
+        .filter(kind=ClaimKind.BUILT_ON, based_on=framework)
+        .select_related(*CLAIM_RELATIONS)
+    )
+    features = list(Feature.objects.published().in_display_order())
+
+    by_kind: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_kind[claim.kind].append(claim)
+    verdict_by_key = {_subject(v): v for v in verdicts}
+
+    category_claims = _group(by_kind[ClaimKind.CATEGORY], lambda c: c.category_id)
+    memberships = sorted(
+        (
+            (verdict, category_claims[verdict.category_id])
+            for verdict in verdicts
+            if verdict.kind == ClaimKind.CATEGORY and verdict.status == VerdictStatus.YES
+        ),
+        key=lambda item: item[0].category.position,
+    )
+
+    figure_claims = _group(by_kind[ClaimKind.FIGURE], lambda c: c.metric)
+    figures = [
+        Figure(
+            metric,
+            verdict_by_key.get(("figure", metric)),
+            sorted(figure_claims[metric], key=lambda c: (c.as_of, c.source.slug), reverse=True),
+        )
+        for metric in Metric.values
+        if figure_claims[metric]
+    ]
+
+    feature_claims = _group(by_kind[ClaimKind.FEATURE], lambda c: c.feature_id)
+
+    def covered(feature: Feature) -> FeatureRow | None:
+        verdict = verdict_by_key.get(("feature", feature.id))
+        if verdict is None and not feature_claims[feature.id]:
+            return None
+        return FeatureRow(feature, Cell.of(verdict), feature_claims[feature.id])
+
+    feature_groups = by_feature_group(features, covered)
+    # Features no source speaks about for it: only their names, grouped.
+    unknown_by_group = by_feature_group(features, lambda f: f if covered(f) is None else None)
+    interfaces = [
+        Interface(feature, Cell.of(verdict_by_key.get(("feature", feature.id))))
+        for feature in features
+        if feature.slug in INTERFACE_FEATURES
+    ]
+
+    advice: dict[str, list[Claim]] = {kind: [] for kind in AdviceKind.values}
+    for claim in by_kind[ClaimKind.ADVICE]:
+        advice[claim.advice_kind].append(claim)
+
+    built_on = _group(by_kind[ClaimKind.BUILT_ON], lambda c: c.based_on)
+    built_upon = _group(upon_claims, lambda c: c.framework)
+    sources = sorted({claim.source for claim in claims}, key=lambda s: (s.as_of is None, s.as_of))
+    known = [row for _, rows in feature_groups for row in rows if row.cell.known]
+    return FrameworkPage(
+        framework=framework,
+        memberships=memberships,
+        facts=[Fact(kind, verdict_by_key.get((kind,)), by_kind[kind]) for kind in FACT_KINDS],
+        figures=figures,
+        interfaces=interfaces,
+        advice={AdviceKind(kind).label: items for kind, items in advice.items() if items},
+        feature_groups=feature_groups,
+        unknown_by_group=unknown_by_group,
+        built_on=list(built_on.items()),
+        built_upon=list(built_upon.items()),
+        lifecycle=verdict_by_key.get((ClaimKind.LIFECYCLE,)),
+        sources=sources,
+        alternatives=nearest_alternatives(framework),
+        counts={
+            "claims": len(claims),
+            "known": len(known),
+            "features": len(features),
+            "disputed": sum(1 for row in known if row.cell.disputed),
+            "superseded": sum(1 for claim in claims if claim.superseded),
+        },
+    )
+
+
+def nearest_alternatives(framework: Framework, limit: int = 3) -> list[Alternative]:
+    """The published frameworks most like this one: in a shared category, most features shared.
+
+    "Shared" counts features both support, in any way (built in, extension or package).
+    """
+    mine = Verdict.objects.supported(Support.ANY).filter(framework=framework)
+    shared_features = (
+        Verdict.objects.supported(Support.ANY)
+        .filter(framework=OuterRef("pk"), feature_id__in=mine.values("feature_id"))
+        .values("framework")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    my_categories = list(
+        Verdict.objects.memberships().filter(framework=framework).select_related("category")
+    )
+    names = {m.category_id: m.category.name for m in my_categories}
+    neighbours = Verdict.objects.memberships().filter(category_id__in=list(names))
+    candidates = list(
+        Framework.objects.published()
+        .exclude(pk=framework.pk)
+        .filter(pk__in=neighbours.values("framework_id"))
+        .annotate(shared=Coalesce(Subquery(shared_features), 0))
+        .order_by("-shared", Lower("name"))[:limit]
+    )
+    their_categories = _group(
+        neighbours.filter(framework__in=candidates).values_list("framework_id", "category_id"),
+        lambda pair: pair[0],
+    )
+    return [
+        Alternative(
+            candidate,
+            candidate.shared,
+            [names[category] for _, category in their_categories[candidate.id]],
+        )
+        for candidate in candidates
+    ]
+
+
+# --- A feature -----------------------------------------------------------------------------
+
+
+@dataclass
+class FeatureSupport:
+    framework: Framework
+    cell: Cell
+    claims: list[Claim]
+
+
+@dataclass
+class FeaturePage:
+    rows: list[FeatureSupport]  # frameworks with a value, supported first: this page of them
+    page: Page
+    counts: dict[str, int]  # built in, extension, third-party, partial, no, disputed, unknown
+    unknown: list[Framework]  # the first of those no source speaks for
+    unknown_total: int
+
+
+def feature_page(feature: Feature, page_number=1, *, paged: bool = True) -> FeaturePage:
+    """Which published frameworks support ``feature``, how, and who says so."""
+    verdicts = (
+        Verdict.objects.filter(kind=ClaimKind.FEATURE, feature=feature)
+        .filter(framework__status=PublicationStatus.PUBLISHED)
+        .select_related("framework")
+        .order_by(_status_rank(), Lower("framework__name"))
+    )
+    counts = _support_counts(feature)
+    if paged:
+        page = Paginator(verdicts, PER_PAGE).get_page(page_number)
+        shown = list(page.object_list)
+    else:
+        shown, page = list(verdicts), None
+    claims = list(
+        Claim.objects.published()
+        .filter(feature=feature, framework_id__in=[v.framework_id for v in shown])
+        .select_related("source", "via")
+        .order_by("source__date", "id")
+    )
+    mark_superseded(claims, shown)
+    by_framework = _group(claims, lambda c: c.framework_id)
+    unknown = Framework.objects.published().exclude(
+        pk__in=Verdict.objects.filter(kind=ClaimKind.FEATURE, feature=feature)
+        .exclude(status=VerdictStatus.UNKNOWN)
+        .values("framework_id")
+    )
+    return FeaturePage(
+        rows=[FeatureSupport(v.framework, Cell.of(v), by_framework[v.framework_id]) for v in shown],
+        page=page,
+        counts=counts,
+        unknown=list(unknown.order_by(Lower("name"))[:PER_PAGE]),
+        unknown_total=counts["unknown"],
+    )
+
+
+def _status_rank():
+    from django.db.models import Case, IntegerField, Value, When
+
+    return Case(
+        *(When(status=status, then=Value(i)) for i, status in enumerate(STATUS_ORDER)),
+        output_field=IntegerField(),
+    )
+
+
+def _support_counts(feature: Feature) -> dict[str, int]:
+    """How many published frameworks get the feature in each way, in one query."""
+    published = Framework.objects.published()
+    cells = Verdict.objects.filter(kind=ClaimKind.FEATURE, feature=feature, framework__in=published)
+    yes = Q(status=VerdictStatus.YES)
+    counts = cells.aggregate(
+        built_in=Count("pk", filter=yes & Q(how=How.BUILT_IN)),
+        official_extension=Count("pk", filter=yes & Q(how=How.OFFICIAL_EXTENSION)),
+        third_party=Count("pk", filter=yes & Q(how=How.THIRD_PARTY)),
+        how_unknown=Count("pk", filter=yes & Q(how="")),
+        partial=Count("pk", filter=Q(status=VerdictStatus.PARTIAL)),
+        no=Count("pk", filter=Q(status=VerdictStatus.NO)),
+        disputed=Count("pk", filter=Q(status=VerdictStatus.DISPUTED)),
+        known=Count("pk", filter=~Q(status=VerdictStatus.UNKNOWN)),
+    )
+    counts["supported"] = sum(
+        counts[key] for key in ("built_in", "official_extension", "third_party", "how_unknown")
+    )
+    counts["unknown"] = published.count() - counts["known"]
+    return counts
+
+
+# --- Indexes, categories, sources ------------------------------------------------------------
+
+
+def features_index(page_number=1) -> tuple[list[tuple[FeatureGroup, list[Feature]]], Page]:
+    """Features by group, with how many frameworks support each and how: a page of groups."""
+    published = Verdict.objects.features().filter(framework__status=PublicationStatus.PUBLISHED)
+
+    def count(**condition) -> Coalesce:
+        counted = (
+            published.filter(feature=OuterRef("pk"), status=VerdictStatus.YES, **condition)
+            .values("feature")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return Coalesce(Subquery(counted), 0)
+
+    groups = Paginator(FeatureGroup.objects.order_by("position", "name"), 10).get_page(page_number)
+    features = (
+        Feature.objects.published()
+        .filter(group__in=list(groups.object_list))
+        .in_display_order()
+        .annotate(
+            supported=count(),
+            built_in=count(how=How.BUILT_IN),
+            official_extension=count(how=How.OFFICIAL_EXTENSION),
+            third_party=count(how=How.THIRD_PARTY),
+        )
+    )
+    return by_feature_group(features, lambda feature: feature), groups
+
+
+def category_members(category: Category, page_number=1) -> tuple[list, Page]:
+    verdicts = (
+        Verdict.objects.memberships()
+        .filter(category=category, framework__status=PublicationStatus.PUBLISHED)
+        .select_related("framework")
+        .order_by(Lower("framework__name"))
+    )
+    page = Paginator(verdicts, PER_PAGE).get_page(page_number)
+    shown = list(page.object_list)
+    claims = _group(
+        Claim.objects.published()
+        .filter(
+            kind=ClaimKind.CATEGORY,
+            category=category,
+            framework_id__in=[v.framework_id for v in shown],
+        )
+        .select_related("source", "via", "category"),
+        lambda c: c.framework_id,
+    )
+    return [(verdict, claims[verdict.framework_id]) for verdict in shown], page
+
+
+def source_claims(source: Source, page_number=1) -> tuple[list[tuple[Framework, list]], Page]:
+    """Published claims that cite ``source`` (directly or via another article), a page at a time."""
+    claims = (
+        Claim.objects.published()
+        .filter(Q(source=source) | Q(via=source))
+        .select_related(*CLAIM_RELATIONS)
+        .order_by(Lower("framework__name"), "kind", "feature__group__position", "feature__position")
+    )
+    page = Paginator(claims, 100).get_page(page_number)
+    shown = list(page.object_list)
+    mark_superseded(shown, Verdict.objects.filter(framework_id__in={c.framework_id for c in shown}))
+    return list(_group(shown, lambda c: c.framework).items()), page
+
+
+def sources_index(page_number=1) -> Page:
+    """Sources with how many published claims they make, and relay for articles."""
+    published = Claim.objects.published()
+
+    def count(field: str) -> Coalesce:
+        counted = (
+            published.filter(**{field: OuterRef("pk")})
+            .values(field)
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return Coalesce(Subquery(counted), 0)
+
+    sources = (
+        Source.objects.select_related("framework")
+        .annotate(claim_count=count("source"), relayed_count=count("via"))
+        .order_by(F("framework__name").asc(nulls_first=True), "kind", "-date", "title")
+    )
+    return Paginator(sources, PER_PAGE).get_page(page_number)
+
+
+def categories_index() -> list[Category]:
+    members = Count(
+        "verdicts",
+        filter=Q(
+            verdicts__framework__status=PublicationStatus.PUBLISHED,
+            verdicts__status=VerdictStatus.YES,
+        ),
+    )
+    return list(Category.objects.annotate(member_count=members).order_by("position"))

@@ -1,0 +1,370 @@
+"""The comparison table: a page of filtered rows, their cells, the filters' counts and chips.
+
+A bounded page whatever the size of the data: at most ``ROWS_PER_PAGE`` rows,
+the chosen feature groups as columns (the features a visitor requires come
+first), and "must have" options for the shown groups only. Queries: the
+reference lists (categories, features with groups), the row count and the
+page of rows, their cells and memberships, and three facet counts; an empty
+result adds its hints. Templates, CSV and JSON read the same ``ComparisonTable``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
+from django.http import QueryDict
+
+from frameworks.filters import (
+    INTERFACES,
+    LIFECYCLES,
+    FrameworkFilterSet,
+    interface_condition,
+    lifecycle_condition,
+)
+from frameworks.models import (
+    Category,
+    ClaimKind,
+    Feature,
+    FeatureGroup,
+    Framework,
+    Support,
+    Verdict,
+    VerdictStatus,
+)
+from frameworks.pages.cells import UNKNOWN, Cell
+
+ROWS_PER_PAGE = 30
+MAX_HINTS = 4  # an empty result suggests at most this many filters to drop
+
+
+@dataclass(frozen=True)
+class Membership:
+    category: Category
+    disputed: bool
+
+
+@dataclass
+class Row:
+    framework: Framework
+    memberships: list[Membership]
+    cells: list[tuple[Feature, Cell]]
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int | None  # None when the filters are invalid and nothing was counted
+    selected: bool
+
+
+@dataclass
+class Column:
+    """A group of feature columns; "Must have" gathers the required features first."""
+
+    name: str
+    features: list[Feature]
+
+
+@dataclass
+class Chip:
+    """An active filter, and the address of the table without it."""
+
+    label: str
+    query: str
+
+
+@dataclass
+class Hint:
+    """For an empty result: a choice that would widen it, and how much."""
+
+    label: str
+    count: int
+    query: str
+
+
+@dataclass
+class ComparisonTable:
+    filterset: FrameworkFilterSet
+    features: list[Feature]
+    groups: list[FeatureGroup]
+    rows: list[Row] = field(default_factory=list)
+    page: Page | None = None
+    columns: list[Column] = field(default_factory=list)
+    facets: dict[str, list] = field(default_factory=dict)
+    chips: list[Chip] = field(default_factory=list)
+    hints: list[Hint] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.filterset.is_valid()
+
+    @property
+    def visible_features(self) -> list[Feature]:
+        return [feature for column in self.columns for feature in column.features]
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count if self.page else 0
+
+
+def load_reference_lists() -> tuple[list[Category], list[Feature], list[FeatureGroup]]:
+    categories = list(Category.objects.order_by("position", "name"))
+    features = list(Feature.objects.published().in_display_order())
+    groups = list({feature.group_id: feature.group for feature in features}.values())
+    return categories, features, groups
+
+
+def build_table(data: QueryDict, *, paged: bool = True) -> ComparisonTable:
+    """The table for a query; ``paged=False`` gives every matching row (the exports)."""
+    categories, features, groups = load_reference_lists()
+    filterset = FrameworkFilterSet(
+        data,
+        queryset=Framework.objects.published(),
+        categories=categories,
+        features=features,
+        groups=groups,
+    )
+    table = ComparisonTable(filterset, features, groups)
+    if not filterset.is_valid():
+        table.facets = _facets(filterset, None, categories, features, set())
+        return table
+
+    options = filterset.options
+    table.columns = _columns(options, features, groups)
+    rows = filterset.qs
+    if paged:
+        paginator = Paginator(rows, ROWS_PER_PAGE)
+        table.page = paginator.get_page(options["page"])
+        frameworks = list(table.page.object_list)
+    else:
+        frameworks = list(rows)
+    ids = [framework.id for framework in frameworks]
+    visible = table.visible_features
+    table.rows = _rows(frameworks, categories, visible)
+    shown_groups = {feature.group_id for feature in visible}
+    table.facets = _facets(filterset, ids, categories, features, shown_groups)
+    table.chips = _chips(data, options, filterset)
+    if paged and table.total == 0:
+        table.hints = _hints(data, options, filterset)
+    return table
+
+
+def _columns(options: dict, features: list[Feature], groups: list[FeatureGroup]) -> list[Column]:
+    required = [f for f in features if f.slug in options["features"]]
+    columns = [Column("Must have", required)] if required else []
+    chosen = set(options["columns"])
+    for group in groups:
+        if group.slug in chosen:
+            shown = [f for f in features if f.group_id == group.id and f not in required]
+            if shown:
+                columns.append(Column(group.name, shown))
+    return columns
+
+
+def _rows(frameworks: list[Framework], categories, visible: list[Feature]) -> list[Row]:
+    ids = [framework.id for framework in frameworks]
+    cells: dict[int, dict[int, Cell]] = defaultdict(dict)
+    memberships: dict[int, list[Membership]] = defaultdict(list)
+    category_by_id = {category.id: category for category in categories}
+    verdicts = Verdict.objects.filter(framework_id__in=ids).filter(
+        Q(kind=ClaimKind.FEATURE, feature__in=[f.id for f in visible])
+        | Q(kind=ClaimKind.CATEGORY, status=VerdictStatus.YES)
+    )
+    for verdict in verdicts.values(
+        "framework_id", "kind", "feature_id", "category_id", "status", "how", "detail", "note",
+        "since", "disputed", "resolved", "superseded",
+    ):  # fmt: skip
+        if verdict["kind"] == ClaimKind.CATEGORY:
+            memberships[verdict["framework_id"]].append(
+                Membership(category_by_id[verdict["category_id"]], verdict["disputed"])
+            )
+        else:
+            cells[verdict["framework_id"]][verdict["feature_id"]] = Cell.of(verdict)
+    position = {category.id: index for index, category in enumerate(categories)}
+    return [
+        Row(
+            framework,
+            sorted(memberships[framework.id], key=lambda m: position[m.category.id]),
+            [(feature, cells[framework.id].get(feature.id, UNKNOWN)) for feature in visible],
+        )
+        for framework in frameworks
+    ]
+
+
+def _facets(filterset, ids: list[int] | None, categories, features, shown_groups) -> dict:
+    """How many frameworks would remain if each option were chosen.
+
+    With invalid filters (``ids`` None) the options are still listed, with what
+    was chosen ticked and no counts, so that fixing one filter keeps the others.
+    Feature options are listed for the shown column groups and the required
+    features only: the page stays bounded however many features there are.
+    """
+    valid = ids is not None
+    options = filterset.options if valid else _raw_options(filterset)
+    if valid:
+        in_category, with_feature, counted = _facet_counts(filterset, options)
+    else:
+        in_category, with_feature, counted = {}, {}, {}
+
+    def count(counts: dict, key) -> int | None:
+        return counts.get(key, 0) if valid else None
+
+    feature_groups: dict[int, tuple[FeatureGroup, list[Option]]] = {}
+    for f in features:
+        if f.group_id in shown_groups or f.slug in options["features"]:
+            option = Option(
+                f.slug, f.name, count(with_feature, f.id), f.slug in options["features"]
+            )
+            feature_groups.setdefault(f.group_id, (f.group, []))[1].append(option)
+    return {
+        "feature_groups": list(feature_groups.values()),
+        "category": [
+            Option(c.slug, c.name, count(in_category, c.id), c.slug in options["categories"])
+            for c in categories
+        ],
+        "support": [
+            Option(value, label, None, value == options["support"])
+            for value, label in Support.choices
+        ],
+        "interface": [
+            Option(
+                value, label, count(counted, f"interface_{value}"), value == options["interface"]
+            )
+            for value, label in INTERFACES
+        ],
+        "lifecycle": [
+            Option(
+                value, label, count(counted, f"lifecycle_{value}"), value == options["lifecycle"]
+            )
+            for value, label in [("", "Not discontinued"), *LIFECYCLES]
+        ],
+    }
+
+
+def _raw_options(filterset) -> dict:
+    """What an invalid query asked for, so that its choices stay ticked."""
+    data = filterset.data
+    return {
+        "categories": data.getlist("category"),
+        "features": data.getlist("feature"),
+        "support": data.get("support") or Support.ANY,
+        "interface": data.get("interface", ""),
+        "lifecycle": data.get("lifecycle", ""),
+    }
+
+
+def _facet_counts(filterset, options: dict) -> tuple[dict, dict, dict]:
+    """Counts over every matching row (not only this page), in three queries."""
+    matching = filterset.without("page", "sort", "columns").values("pk")
+    in_category = dict(
+        Verdict.objects.memberships()
+        .filter(framework_id__in=matching)
+        .values_list("category_id")
+        .annotate(count=Count("framework_id", distinct=True))
+    )
+    with_feature = dict(
+        Verdict.objects.supported(options["support"])
+        .filter(framework_id__in=matching)
+        .values_list("feature_id")
+        .annotate(count=Count("framework_id", distinct=True))
+    )
+    # Interface and lifecycle are single choices: count each option on the rows
+    # filtered by everything else, in one query.
+    others = filterset.without("interface", "lifecycle", "page", "sort", "columns")
+    interface, lifecycle = options["interface"], options["lifecycle"]
+    counts = {}
+    for value, _ in INTERFACES:
+        condition = interface_condition(value) & lifecycle_condition(lifecycle)
+        counts[f"interface_{value}"] = Count("pk", filter=condition)
+    for value, _ in [("", ""), *LIFECYCLES]:
+        condition = lifecycle_condition(value)
+        if interface:
+            condition &= interface_condition(interface)
+        counts[f"lifecycle_{value}"] = Count("pk", filter=condition)
+    counted = others.aggregate(**counts)
+    return in_category, with_feature, counted
+
+
+def _without(data: QueryDict, name: str, value: str | None = None) -> str:
+    """The query string less one filter value (or the whole filter), from page one."""
+    query = data.copy()
+    query.pop("page", None)
+    if value is None:
+        query.pop(name, None)
+    else:
+        query.setlist(name, [v for v in query.getlist(name) if v != value])
+    return query.urlencode()
+
+
+def _chips(data: QueryDict, options: dict, filterset) -> list[Chip]:
+    """The filters in force, each removable; the default lifecycle is not a filter to remove."""
+    names = dict(filterset.filters["category"].extra["choices"])
+    features = dict(filterset.filters["feature"].extra["choices"])
+    chips = [Chip(names[s], _without(data, "category", s)) for s in options["categories"]]
+    chips += [Chip(f"Has {features[s]}", _without(data, "feature", s)) for s in options["features"]]
+    if options["support"] != Support.ANY:
+        chips.append(
+            Chip(f"Support: {Support(options['support']).label}", _without(data, "support"))
+        )
+    if options["interface"]:
+        chips.append(Chip(dict(INTERFACES)[options["interface"]], _without(data, "interface")))
+    if options["lifecycle"]:
+        chips.append(Chip(f"Lifecycle: {dict(LIFECYCLES)[options['lifecycle']]}",
+                          _without(data, "lifecycle")))  # fmt: skip
+    if options["since"]:
+        chips.append(Chip(f"Released from {options['since']}", _without(data, "since")))
+    if options["until"]:
+        chips.append(Chip(f"Released until {options['until']}", _without(data, "until")))
+    if options["q"]:
+        chips.append(Chip(f"Search: “{options['q']}”", _without(data, "q")))
+    return chips
+
+
+def _hints(data: QueryDict, options: dict, filterset) -> list[Hint]:
+    """Which one change would widen an empty result, with how many frameworks it gives."""
+    hints = []
+    if options["features"] and options["support"] != Support.ANY:
+        count = filterset.without("page", support=Support.ANY).count()
+        if count:
+            query = data.copy()
+            query.pop("page", None)
+            query["support"] = Support.ANY
+            hints.append(Hint("if extensions and third-party packages count", count,
+                              query.urlencode()))  # fmt: skip
+    for chip_name, value in _removable(options)[: MAX_HINTS - len(hints)]:
+        without = filterset.without("page", chip_name) if value is None else None
+        if value is not None:  # one value of a multiple choice
+            remaining = [v for v in options[_plural(chip_name)] if v != value]
+            without = filterset.without("page", **{chip_name: remaining})
+        count = without.count()
+        if count:
+            label = _label(filterset, chip_name, value, options)
+            hints.append(Hint(f"without {label}", count, _without(data, chip_name, value)))
+    return hints
+
+
+def _plural(name: str) -> str:
+    return {"category": "categories", "feature": "features"}[name]
+
+
+def _removable(options: dict) -> list[tuple[str, str | None]]:
+    """Filters in force, the most recently chosen kinds first: features, then the rest."""
+    found: list[tuple[str, str | None]] = [("feature", s) for s in reversed(options["features"])]
+    found += [("category", s) for s in reversed(options["categories"])]
+    found += [(name, None) for name in ("interface", "since", "until", "q") if options[name]]
+    if options["lifecycle"]:
+        found.append(("lifecycle", None))
+    return found
+
+
+def _label(filterset, name: str, value: str | None, options: dict) -> str:
+    if name in ("category", "feature"):
+        return dict(filterset.filters[name].extra["choices"])[value]
+    if name == "interface":
+        return dict(INTERFACES)[options["interface"]]
+    return {"since": "the earliest year", "until": "the latest year", "q": "the search",
+            "lifecycle": "the lifecycle filter"}[name]  # fmt: skip
