@@ -13,11 +13,11 @@ from itertools import chain
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 
-from frameworks.dataset.load import CHANGE_REASON as LOAD_REASON
+from frameworks.dataset.load import LOADER_REASONS
 from frameworks.models import Claim, Feature, Framework, PublicationStatus, Source
 
 ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
-READABLE_REASONS = {LOAD_REASON: "from the dataset files"}
+READABLE_REASONS = dict.fromkeys(LOADER_REASONS, "from the dataset files")
 # Bookkeeping fields that say nothing to a reader.
 QUIET_FIELDS = {"id", "slug", "position"}
 
@@ -31,9 +31,45 @@ class Change:
     url: str
     fields: list[str] = field(default_factory=list)
     reason: str = ""
+    # Changes made together in bulk (a load of the dataset files, a CSV import), shown as one.
+    grouped: list[Change] = field(default_factory=list)
+    # The oldest record read from its model's history: older ones of the same batch may exist.
+    at_edge: bool = False
+
+    @property
+    def count(self) -> int:
+        return 1 + len(self.grouped)
+
+    @property
+    def count_is_a_floor(self) -> bool:
+        return self.at_edge or any(change.at_edge for change in self.grouped)
+
+    def same_batch(self, other: Change) -> bool:
+        return (
+            bool(self.reason)
+            and (self.what, self.action, self.reason) == (other.what, other.action, other.reason)
+            and abs(self.when - other.when) < BATCH_WINDOW
+        )
+
+
+BATCH_WINDOW = datetime.timedelta(minutes=5)
+
+
+def grouped(changes: list[Change]) -> list[Change]:
+    """Consecutive changes of one kind made in one batch, folded into the first of them."""
+    folded: list[Change] = []
+    for change in changes:
+        if folded and folded[-1].same_batch(change):
+            folded[-1].grouped.append(change)
+        else:
+            folded.append(change)
+    return folded
 
 
 def recent_changes(limit: int = 50) -> list[Change]:
+    """The latest `limit` rows, a bulk batch counting as one (read from at most 4 * limit
+    records per model: a bigger batch is shown as "at least" that many)."""
+    reads = limit * 4
     feeds = [
         _changes(
             # Published then, and still published now.
@@ -43,7 +79,7 @@ def recent_changes(limit: int = 50) -> list[Change]:
             ),
             "framework",
             lambda r: (r.name, reverse("frameworks:framework_detail", args=[r.slug])),
-            limit,
+            reads,
         ),
         _changes(
             Feature.history.filter(
@@ -52,13 +88,13 @@ def recent_changes(limit: int = 50) -> list[Change]:
             ),
             "feature",
             lambda r: (r.name, reverse("frameworks:feature_detail", args=[r.slug])),
-            limit,
+            reads,
         ),
         _changes(
             Source.history.all(),
             "source",
             lambda r: (r.title, reverse("frameworks:source_detail", args=[r.slug])),
-            limit,
+            reads,
         ),
         _changes(
             # The historical record's foreign keys join today's rows.
@@ -69,10 +105,11 @@ def recent_changes(limit: int = 50) -> list[Change]:
             ).select_related("framework", "source", "feature", "category"),
             "claim",
             _claim_name,
-            limit,
+            reads,
         ),
     ]
-    return sorted(chain.from_iterable(feeds), key=lambda c: c.when, reverse=True)[:limit]
+    newest = sorted(chain.from_iterable(feeds), key=lambda c: c.when, reverse=True)
+    return grouped(newest)[:limit]
 
 
 def _claim_name(record) -> tuple[str, str]:
@@ -128,4 +165,6 @@ def _changes(history, what: str, describe, limit: int) -> list[Change]:
                 reason=READABLE_REASONS.get(reason, reason),
             )
         )
+    if changes and len(records) == limit:
+        changes[-1].at_edge = True
     return changes

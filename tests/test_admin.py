@@ -290,6 +290,44 @@ def test_bulk_actions_publish_unpublish_and_mark_verified(client, editor):
     assert bottle.history.first().history_user == editor
 
 
+def test_a_framework_with_no_claims_cannot_be_published(client, editor):
+    client.force_login(editor)
+    empty = make_framework(slug="empty", name="Empty", status="draft")
+    url = reverse("admin:frameworks_framework_changelist")
+    response = client.post(url, {"action": "publish", "_selected_action": [empty.pk]}, follow=True)
+    assert "Empty has no claims yet" in response.content.decode()
+    empty.refresh_from_db()
+    assert empty.status == "draft"
+
+    data = post_data(client.get(change_url(empty)))
+    data["status"] = "published"
+    response = client.post(change_url(empty), data)
+    assert response.status_code == 200
+    assert "has no claims yet" in response.content.decode()
+    empty.refresh_from_db()
+    assert empty.status == "draft"
+    client.logout()
+    assert client.get("/frameworks/empty/").status_code == 404
+
+
+def test_claims_can_be_listed_for_one_framework_and_search_ignores_source_titles(client, editor):
+    client.force_login(editor)
+    url = reverse("admin:frameworks_claim_changelist")
+    bottle = Framework.objects.get(slug="bottle")
+    page = client.get(url, {"framework__id__exact": bottle.pk})
+    listed = page.context["cl"].result_list
+    assert listed
+    assert {claim.framework_id for claim in listed} == {bottle.pk}
+
+    titled = Source.objects.filter(title__icontains="flask")
+    cited = Claim.objects.filter(source__in=titled).exclude(framework__slug="flask")
+    for field in ("excerpt", "note", "text", "package", "feature__name"):
+        cited = cited.exclude(**{f"{field}__icontains": "flask"})
+    found = client.get(url, {"q": "flask"}).context["cl"].queryset
+    assert cited.exists()
+    assert not found.filter(pk__in=cited).exists()
+
+
 def test_a_draft_feature_is_invisible_to_the_public(client):
     Feature.objects.filter(slug="graphql").update(status="draft")
     assert client.get("/features/graphql/").status_code == 404
@@ -386,7 +424,14 @@ def test_a_revert_restores_the_old_values(client, editor):
 
     django.refresh_from_db()
     assert django.summary == original
-    assert django.history.first().history_user == editor
+    latest = django.history.first()
+    assert latest.history_user == editor
+    assert latest.history_change_reason.startswith("Reverted to the version of ")
+    history_page = client.get(reverse("admin:frameworks_framework_history", args=[django.pk]))
+    page = history_page.content.decode()
+    assert "Reverted to the version of " in page
+    assert "From the dataset files" in page, "the first version came from the loader"
+    assert ">None<" not in page.replace(" ", "").replace("\n", "")
 
 
 def test_a_deleted_framework_is_restored_with_its_claims(client, editor):
@@ -685,3 +730,20 @@ def test_a_csv_without_the_needed_columns_is_refused(client, editor):
     client.force_login(editor)
     page = upload(client, "framework,kind\nhug,feature\n").content.decode()
     assert "Missing columns: excerpt, source" in page
+
+
+def test_a_load_of_the_dataset_shows_as_one_row_of_recent_changes_not_hundreds(client):
+    page = client.get("/changes/").content.decode()
+    rows = re.findall(r"<tr>\s*<td><time", page)
+    batch = re.search(r"At least (\d+) claims added<details>", page)
+    assert batch, "every claim came from one load: one row says so"
+    assert int(batch.group(1)) >= 50
+    assert page.count("from the dataset files") == len(rows) <= 5
+
+    flask = Framework.objects.get(slug="flask")
+    flask.summary = "Flask, summarised anew."
+    flask.save()
+    page = client.get("/changes/").content.decode()
+    newest = page[page.index("<tbody>") : page.index("</tr>", page.index("<tbody>"))]
+    assert "Framework changed: " in newest
+    assert "/frameworks/flask/" in newest

@@ -79,9 +79,25 @@ class CuratedAdmin(RestoreDeletedMixin, SimpleHistoryAdmin):
         return super().history_view(request, _id_or_404(object_id), extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            # Saving this page reverts to that version: history and the admin log say so.
+            record = self.model.history.filter(history_id=_id_or_404(version_id)).first()
+            if record is not None:
+                when = timezone.localtime(record.history_date).strftime("%d %B %Y, %H:%M")
+                request._reverting_to = f"Reverted to the version of {when}"
         return super().history_form_view(
             request, _id_or_404(object_id), _id_or_404(version_id), extra_context
         )
+
+    def save_model(self, request, obj, form, change):
+        if reason := getattr(request, "_reverting_to", None):
+            obj._change_reason = reason
+        super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if reason := getattr(request, "_reverting_to", None):
+            return reason
+        return super().construct_change_message(request, form, formsets, add)
 
     def response_action(self, request, queryset, *args, **kwargs):
         selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
@@ -119,10 +135,30 @@ def _set_each(queryset, **values) -> int:
     return changed
 
 
+NOTHING_TO_PUBLISH = (
+    "has no claims yet: add at least one (a category, say) before publishing it; a public "
+    "page with nothing sourced on it helps nobody."
+)
+
+
 @admin.action(description="Publish the selected items")
 def publish(modeladmin, request, queryset):
+    if queryset.model is Framework:
+        empty = list(queryset.filter(claims__isnull=True).values_list("name", flat=True))
+        for name in empty:
+            modeladmin.message_user(request, f"{name} {NOTHING_TO_PUBLISH}", messages.WARNING)
+        queryset = queryset.exclude(name__in=empty)
     changed = _set_each(queryset, status=PublicationStatus.PUBLISHED)
     modeladmin.message_user(request, f"Published {changed}.", messages.SUCCESS)
+
+
+class FrameworkForm(VersionCheckedForm):
+    def clean(self):
+        cleaned = super().clean()
+        publishing = cleaned.get("status") == PublicationStatus.PUBLISHED
+        if publishing and (self.instance.pk is None or not self.instance.claims.exists()):
+            self.add_error("status", f"This framework {NOTHING_TO_PUBLISH}")
+        return cleaned
 
 
 @admin.action(description="Unpublish the selected items (back to draft)")
@@ -295,6 +331,7 @@ class AdviceClaimInline(ClaimInline):
 
 @admin.register(Framework)
 class FrameworkAdmin(CuratedAdmin):
+    form = FrameworkForm
     list_display = ["name", "status", "categories", "claim_count", "disputed_count",
                     "last_verified", "public_link"]  # fmt: skip
     list_filter = ["status", CategoryFilter, FrameworkDisputedFilter, FrameworkUnknownFilter,
@@ -427,6 +464,7 @@ class ClaimAdmin(ClaimImportMixin, CuratedAdmin):
     list_display = ["framework", "kind", "subject", "value_in_words", "source", "short_excerpt"]
     list_select_related = ["framework", "source", "feature", "category", "based_on", "successor"]
     list_filter = [
+        ("framework", admin.RelatedOnlyFieldListFilter),
         "kind",
         "status",
         "how",
@@ -436,8 +474,8 @@ class ClaimAdmin(ClaimImportMixin, CuratedAdmin):
         "preferred",
         ("source", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["framework__name", "source__title", "excerpt", "note", "text", "package",
-                     "feature__name"]  # fmt: skip
+    # Not the source's title: searching "flask" would find every claim citing a Flask article.
+    search_fields = ["framework__name", "excerpt", "note", "text", "package", "feature__name"]
     autocomplete_fields = [
         "framework", "source", "via", "feature", "category", "based_on", "successor"
     ]  # fmt: skip
