@@ -9,7 +9,7 @@ DEV_INSTALLED := $(VENV)/.installed-dev-$(shell cat requirements.lock requiremen
 export HOST ?= 127.0.0.1
 export PORT ?= 8000
 
-.PHONY: run dev test system-packages lint check-deploy install install-dev lock superuser editor backup restore clean
+.PHONY: run dev test system-packages lint samples check-deploy install install-dev lock superuser editor backup restore clean
 
 run: install ## Install, migrate, load the data and serve it with gunicorn
 	$(BIN)/python manage.py migrate --noinput
@@ -39,6 +39,9 @@ lint: install-dev
 	$(BIN)/python manage.py lint_dataset --files
 
 # Production-like settings: DEBUG off, a real key, HTTPS on behind a proxy.
+samples: install ## Install and run every hello-world sample in its own venv (needs the network)
+	$(BIN)/python manage.py check_samples $(SAMPLE)
+
 check-deploy: install
 	DJANGO_DEBUG=0 DJANGO_HTTPS=1 DJANGO_ALLOWED_HOSTS=compare.example.org \
 	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
