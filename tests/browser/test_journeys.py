@@ -62,7 +62,6 @@ def test_a_visitor_filters_compares_and_follows_the_sources(site, open_page, jav
     assert set(row_slugs(page)) == asynchronous
 
     # A must-have feature narrows them further.
-    page.locator("details.feature-options > summary").click()
     page.locator("#f-feature-websockets").check()
     with_websockets = set(
         Verdict.objects.supported()
@@ -261,6 +260,20 @@ def test_an_editor_changes_a_summary_sees_it_and_reverts_it(site, open_page):
     expect(page.locator("main")).to_contain_text(original)
     expect(page.locator("main")).not_to_contain_text(corrected)
     screenshot(page, "editor-reverted")
+    page.goto(site + f"/admin/frameworks/framework/{Framework.objects.get(slug='hug').pk}/history/")
+    expect(page.locator("#change-history tbody tr").first).to_contain_text(
+        "Reverted to the version of"
+    )
+
+    # The claims list narrowed to one framework: each claim's value in words.
+    page.goto(site + "/admin/frameworks/claim/")
+    page.locator("#changelist-filter").get_by_role("link", name="Flask", exact=True).click()
+    rows = page.locator("#result_list tbody tr")
+    expect(rows.first).to_contain_text("Flask")
+    values = page.locator("#result_list tbody td.field-value_in_words").all_inner_texts()
+    assert values
+    assert "-" not in values, "every claim shows its value"
+    screenshot(page, "admin-claim-list")
 
 
 MAIN_PAGES = {
