@@ -91,6 +91,10 @@ def restore(path: Path) -> None:
         ],
         environment,
     )
+    # The dump brought its own data version back; pages cached since must not be served.
+    from frameworks.models import DataVersion
+
+    DataVersion.bump()
 
 
 def _run(command: list[str], environment: dict[str, str], *, quiet: bool = False) -> None:

@@ -95,15 +95,19 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files (an SVG can hold a script) get the policy too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before the page cache, so cached pages get it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # WhiteNoise next, so static files skip the rest.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "compare.middleware.RefuseNulMiddleware",
+    # Public pages from the cache, compressed and validated; before the session, so a
+    # cached page costs no session lookup (compare/pagecache.py).
+    "compare.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change to curated data, for django-simple-history.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout response.
@@ -140,7 +144,44 @@ DATABASES = {
     )
 }
 
+# Read replicas (comma-separated URLs): public pages read from them, all else from
+# the primary (compare/routers.py). Tests mirror them onto the primary.
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica_{number}"] = database_config(
+        url, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "600"))
+    ) | {"TEST": {"MIRROR": "default"}}
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["compare.routers.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Caching -----------------------------------------------------------------
+# Rendered public pages, keyed by data version (compare/pagecache.py): in each
+# process's memory by default, shared by every instance in Redis with CACHE_URL
+# (redis://host:6379/0). A stopped Redis means uncached pages, never errors, and
+# short timeouts keep it from slowing them down.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "compare",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("COMPARE_PAGE_CACHE_ENTRIES", "400"))},
+        }
+    }
+# COMPARE_PAGE_CACHE=0 renders every page afresh (still compressed and validated):
+# how `make bench` measures a cold cache.
+PAGE_CACHE = env_bool("COMPARE_PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = 24 * 3600  # old versions' pages age out; the version key does the rest
+PAGE_CACHE_MAX_BYTES = 2_000_000  # bigger exports are streamed, not stored
 
 # --- Authentication ----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

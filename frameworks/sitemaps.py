@@ -4,7 +4,14 @@ from django.urls import reverse
 from frameworks.models import Category, Feature, Framework, Source
 
 
-class PagesSitemap(Sitemap):
+class PagedSitemap(Sitemap):
+    """A thousand addresses a file: /sitemap.xml is an index of the files, so no response
+    grows without limit with the data (the protocol allows 50,000)."""
+
+    limit = 1000
+
+
+class PagesSitemap(PagedSitemap):
     def items(self) -> list[str]:
         return [
             "frameworks:table",
@@ -19,7 +26,7 @@ class PagesSitemap(Sitemap):
         return reverse(item)
 
 
-class FrameworkSitemap(Sitemap):
+class FrameworkSitemap(PagedSitemap):
     def items(self):
         return Framework.objects.published().order_by("slug")
 
@@ -27,17 +34,17 @@ class FrameworkSitemap(Sitemap):
         return framework.last_verified
 
 
-class FeatureSitemap(Sitemap):
+class FeatureSitemap(PagedSitemap):
     def items(self):
         return Feature.objects.published().order_by("slug")
 
 
-class CategorySitemap(Sitemap):
+class CategorySitemap(PagedSitemap):
     def items(self):
         return Category.objects.order_by("slug")
 
 
-class SourceSitemap(Sitemap):
+class SourceSitemap(PagedSitemap):
     def items(self):
         return Source.objects.order_by("slug")
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from compare.pagecache import public_page
 from frameworks.views import compare, pages, site, table
 from frameworks.views.methods import read_only
 
@@ -7,8 +8,9 @@ app_name = "frameworks"
 
 
 def page(route: str, view, *args, **kwargs):
-    """A public URL: it only reads, so every method but GET and HEAD is a 405."""
-    return path(route, read_only(view), *args, **kwargs)
+    """A public URL: it only reads, so every method but GET and HEAD is a 405, and what it
+    shows an anonymous visitor is cached, compressed and validated (compare/pagecache.py)."""
+    return path(route, read_only(public_page(view)), *args, **kwargs)
 
 
 urlpatterns = [
@@ -30,6 +32,7 @@ urlpatterns = [
     page("changes/", site.recent_changes, name="changes"),
     page("data/", site.about_data, name="data"),
     page("data/dataset.json", site.dataset_json, name="dataset_json"),
-    page("healthz", site.healthz, name="healthz"),
+    # Never cached: it must say what the database says now.
+    path("healthz", read_only(site.healthz), name="healthz"),
     page("robots.txt", site.robots_txt, name="robots_txt"),
 ]

@@ -46,3 +46,13 @@ def collected_static_files():
 def fast_password_hashing(settings):
     """Tests create many accounts; a deliberately slow hash would cost seconds each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def rendered_afresh(settings):
+    """Every test sees pages rendered for it; tests of the page cache turn it back on.
+
+    The cache is keyed by the data version, which every curated write moves, but a
+    test may also change settings or code paths that a cached page would hide.
+    """
+    settings.PAGE_CACHE = False

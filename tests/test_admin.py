@@ -698,6 +698,19 @@ def test_a_csv_import_is_previewed_first_and_applied_in_one_go(client, editor, t
     assert Claim.objects.filter(framework=tiny).first().history.first().history_user == editor
 
 
+def test_without_the_source_texts_the_preview_says_which_excerpts_were_not_checked(
+    client, editor, tiny, settings, tmp_path
+):
+    # As in production: no archive of the articles beside the site.
+    settings.SOURCES_DIR = tmp_path / "no-archive"
+    client.force_login(editor)
+    response = upload(client, GOOD_CSV)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "2 of 2 excerpts could not be checked against their source" in page
+    assert "2: " in page, "with the reason and how many"
+
+
 def test_a_csv_with_a_bad_row_lists_every_problem_by_row_and_imports_nothing(client, editor, tiny):
     client.force_login(editor)
     bad = GOOD_CSV + (

@@ -59,7 +59,7 @@ def test_an_unknown_slug_is_a_404(client, template):
 
 def test_a_bad_sitemap_page_is_a_404(client):
     for query in ["p=bogus", "p=0", "p=-1", "p=99", "p=1.5"]:
-        assert client.get(f"/sitemap.xml?{query}").status_code == 404, query
+        assert client.get(f"/sitemap-frameworks.xml?{query}").status_code == 404, query
 
 
 # --- The table: /, /table.csv, /table.json ---------------------------------------------------

@@ -22,7 +22,7 @@ from compare.ports import port_in_use
 from frameworks.dataset.export import export_document
 from frameworks.dataset.files import read_fixtures
 from frameworks.dataset.load import Mode, load_document
-from frameworks.models import Framework, Source
+from frameworks.models import DataVersion, Framework, Source
 
 BASE_DIR = settings.BASE_DIR
 PYTHON = sys.executable
@@ -36,6 +36,7 @@ def test_a_backup_restores_the_data_exactly(tmp_path):
     """make backup, change things, make restore: everything is as it was at the backup."""
     load_document(read_fixtures(BASE_DIR / "fixtures"), mode=Mode.INITIAL)  # if flushed earlier
     before = export_document()
+    at_backup = DataVersion.current()
     call_command("backup", to=tmp_path, stdout=io.StringIO())
     (backup,) = tmp_path.glob("compare-*.dump")
 
@@ -47,8 +48,11 @@ def test_a_backup_restores_the_data_exactly(tmp_path):
 
     with pytest.raises(CommandError, match="add --yes"):
         call_command("restore", str(backup))  # no terminal to confirm in: refused
+    changed = DataVersion.current()
     call_command("restore", str(backup), yes=True, stdout=io.StringIO())
     assert export_document() == before
+    restored = DataVersion.current()
+    assert restored.token not in (changed.token, at_backup.token), "no cached page survives it"
 
 
 def test_restoring_a_file_that_is_not_a_backup_says_so(tmp_path):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -85,7 +86,7 @@ def test_a_draft_framework_is_not_named_even_as_what_another_is_built_on(client)
     flask = Framework.objects.get(slug="flask")
     make_claim(flask, "built_on", based_on=secret, source=Source.objects.get(slug="netguru-2023"))
     for url in ["/frameworks/flask/", "/sources/netguru-2023/", "/data/dataset.json", "/changes/"]:
-        assert "secret-sauce" not in client.get(url).content.decode(), url
+        assert "secret-sauce" not in body(client.get(url)), url
 
 
 def test_an_unknown_framework_gets_the_styled_404_page(client):
@@ -248,16 +249,19 @@ def test_compare_csv_and_json_hold_the_same_rows_as_the_page(client):
 
 def test_the_public_dataset_is_the_export_without_drafts(client):
     make_framework(slug="secret-sauce", status="draft")
-    data = client.get("/data/dataset.json").json()
+    data = json.loads(body(client.get("/data/dataset.json")))
     assert data["format"] == "compare-dataset"
     slugs = {framework["slug"] for framework in data["frameworks"]}
     assert slugs == set(Framework.objects.published().values_list("slug", flat=True))
 
 
 def test_sitemap_and_robots(client):
-    sitemap = client.get("/sitemap.xml").content.decode()
-    assert "http://testserver/frameworks/django/" in sitemap
-    assert "http://testserver/features/orm/" in sitemap
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<sitemapindex" in index
+    assert "http://testserver/sitemap-frameworks.xml" in index
+    frameworks = client.get("/sitemap-frameworks.xml").content.decode()
+    assert "http://testserver/frameworks/django/" in frameworks
+    assert "http://testserver/features/orm/" in client.get("/sitemap-features.xml").content.decode()
     robots = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in robots
     assert "Disallow: /admin/" in robots

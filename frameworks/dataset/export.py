@@ -1,12 +1,14 @@
 """The whole dataset as one document, with published values and their claims.
 
-A fixed number of queries, whatever the size of the data.
+A fixed number of queries and bounded memory, whatever the size of the data: it streams.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -41,17 +43,30 @@ ABOUT = {
 
 
 def export_document(*, published_only: bool = False) -> dict[str, Any]:
-    """The dataset; with ``published_only`` only what the public site shows."""
-    frameworks = Framework.objects.order_by("slug")
+    """The dataset as one document; with ``published_only`` only what the public site shows."""
+    return json.loads("".join(export_stream(published_only=published_only)))
+
+
+def export_stream(*, published_only: bool = False) -> Iterator[str]:
+    """The same document as JSON text, a framework at a time.
+
+    Memory and queries stay bounded however big the data: claims and verdicts are
+    read through server-side cursors in framework order and joined as they come.
+    """
+    frameworks = Framework.objects.order_by("slug", "id")
     groups = FeatureGroup.objects.prefetch_related("features").order_by("position", "slug")
     claims = Claim.objects.select_related(
-        "source", "via", "feature", "category", "based_on", "successor"
+        "framework", "source", "via", "feature", "category", "based_on", "successor"
     )
-    verdicts = Verdict.objects.select_related("feature", "category", "successor")
+    verdicts = Verdict.objects.select_related("framework", "feature", "category", "successor")
     if published_only:
         frameworks = frameworks.filter(status=PublicationStatus.PUBLISHED)
         claims = claims.published()
         verdicts = verdicts.filter(framework__status=PublicationStatus.PUBLISHED)
+
+    # Exactly the frameworks' rows, so the three streams stay in step.
+    claims = claims.filter(framework__in=frameworks.values("id"))
+    verdicts = verdicts.filter(framework__in=frameworks.values("id"))
 
     groups = list(groups)
     sources = list(Source.objects.prefetch_related("cites").order_by("slug"))
@@ -65,14 +80,7 @@ def export_document(*, published_only: bool = False) -> dict[str, Any]:
         for feature in sorted(group.features.all(), key=lambda f: (f.position, f.slug))
         if not published_only or feature.status == PublicationStatus.PUBLISHED
     ]
-    claims_by_framework: dict[int, list[Claim]] = defaultdict(list)
-    for claim in claims.order_by("source__slug", "id"):
-        claims_by_framework[claim.framework_id].append(claim)
-    verdicts_by_framework: dict[int, dict[str, Verdict]] = defaultdict(dict)
-    for verdict in verdicts:
-        verdicts_by_framework[verdict.framework_id][_verdict_subject(verdict)] = verdict
-
-    return {
+    head = {
         "format": FORMAT,
         "version": VERSION,
         "about": ABOUT,
@@ -99,17 +107,38 @@ def export_document(*, published_only: bool = False) -> dict[str, Any]:
             }
             for group in groups
         ],
-        "frameworks": [
-            _framework(
-                framework,
-                claims_by_framework[framework.id],
-                verdicts_by_framework[framework.id],
-                features,
-                own_sources[framework.id],
-            )
-            for framework in frameworks
-        ],
     }
+    text = json.dumps(head, ensure_ascii=False)
+    yield text[:-1] + ', "frameworks": ['
+
+    order = ("framework__slug", "framework_id")
+    claims_of = _by_framework(claims.order_by(*order, "source__slug", "id").iterator(2000))
+    verdicts_of = _by_framework(verdicts.order_by(*order).iterator(2000))
+    for number, framework in enumerate(frameworks.iterator(500)):
+        entry = _framework(
+            framework,
+            claims_of.take(framework.id),
+            {_verdict_subject(v): v for v in verdicts_of.take(framework.id)},
+            features,
+            own_sources[framework.id],
+        )
+        yield ("," if number else "") + json.dumps(entry, ensure_ascii=False)
+    yield "]}"
+
+
+class _by_framework:
+    """Rows ordered as the frameworks are, handed out a framework at a time."""
+
+    def __init__(self, rows):
+        self.rows = iter(rows)
+        self.waiting = next(self.rows, None)
+
+    def take(self, framework_id: int) -> list:
+        taken = []
+        while self.waiting is not None and self.waiting.framework_id == framework_id:
+            taken.append(self.waiting)
+            self.waiting = next(self.rows, None)
+        return taken
 
 
 def _source(source: Source) -> dict[str, Any]:
@@ -196,6 +225,8 @@ def _framework(
     entry["features"] = []
     for feature in features:
         verdict = verdicts.get(f"feature:{feature.slug}")
+        if verdict is None and not feature_claims[feature.id]:
+            continue  # unknown, and nothing to cite: left out, or the export grows as n²
         entry["features"].append(
             {
                 "feature": feature.slug,

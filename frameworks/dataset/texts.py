@@ -68,6 +68,12 @@ class ExcerptCounts:
     def checked(self) -> int:
         return self.found + self.failed
 
+    @property
+    def reasons_by_count(self) -> list[tuple[str, int]]:
+        # For templates, which cannot call a Counter's methods: a lookup of any name on a
+        # Counter is a missing key, which a Counter answers with 0.
+        return self.reasons.most_common()
+
     def summary(self) -> str:
         line = (
             f"Excerpts: {self.checked} checked against their source text, {self.failed} failed, "

@@ -19,6 +19,7 @@ from frameworks.models.catalogue import (
 )
 from frameworks.models.claims import Claim, Verdict, format_figure
 from frameworks.models.rules import KIND_RULES, RESOLVABLE_KINDS
+from frameworks.models.versions import DataVersion
 from frameworks.models.vocabulary import (
     EXCERPT_MAX_LENGTH,
     PRIMARY_SOURCE_KINDS,
@@ -36,6 +37,7 @@ from frameworks.models.vocabulary import (
 )
 
 __all__ = [
+    "DataVersion",
     "EXCERPT_MAX_LENGTH",
     "KIND_RULES",
     "PRIMARY_SOURCE_KINDS",

@@ -169,6 +169,26 @@ class Comparison:
         return self.slugs.index(self.focus) + 1
 
 
+@dataclass
+class Picker:
+    """The frameworks the compare page offers to tick: the chosen ones, then the first
+    others by name, up to a limit; the table (search, filters, paging) reaches the rest."""
+
+    frameworks: list[Framework]
+    more: int
+
+    LIMIT = 100
+
+    @classmethod
+    def of(cls, frameworks: list[Framework], chosen) -> Picker:
+        chosen = set(chosen or ())
+        picked = [framework for framework in frameworks if framework.slug in chosen]
+        others = [framework for framework in frameworks if framework.slug not in chosen]
+        shown = picked + others[: max(0, cls.LIMIT - len(picked))]
+        shown.sort(key=lambda framework: framework.name.lower())
+        return cls(shown, len(frameworks) - len(shown))
+
+
 def published_frameworks() -> list[Framework]:
     return list(Framework.objects.published().order_by(Lower("name")))
 

@@ -34,6 +34,7 @@ from frameworks.models import (
 from frameworks.pages.cells import Cell, by_feature_group
 
 PER_PAGE = 50
+UNKNOWN_NAMED = 60  # on a framework page; the rest are counted
 # The order in which a feature page lists frameworks: supported first.
 STATUS_ORDER = [
     VerdictStatus.YES,
@@ -150,6 +151,7 @@ class FrameworkPage:
     advice: dict[str, list[Claim]]
     feature_groups: list[tuple[FeatureGroup, list[FeatureRow]]]
     unknown_by_group: list[tuple[FeatureGroup, list[Feature]]]
+    unknown_more: int  # unknown features not named
     built_on: list[tuple[Framework, list[Claim]]]
     built_upon: list[tuple[Framework, list[Claim]]]
     lifecycle: Verdict | None
@@ -213,8 +215,10 @@ def framework_page(framework: Framework) -> FrameworkPage:
         return FeatureRow(feature, Cell.of(verdict), feature_claims[feature.id])
 
     feature_groups = by_feature_group(features, covered)
-    # Features no source speaks about for it: only their names, grouped.
-    unknown_by_group = by_feature_group(features, lambda f: f if covered(f) is None else None)
+    # Features no source speaks about for it: only their names, grouped, and only the
+    # first of them, so the page stays small however many features there are.
+    unknown = [feature for feature in features if covered(feature) is None]
+    unknown_by_group = by_feature_group(unknown[:UNKNOWN_NAMED], lambda f: f)
     interfaces = [
         Interface(feature, Cell.of(verdict_by_key.get(("feature", feature.id))))
         for feature in features
@@ -238,6 +242,7 @@ def framework_page(framework: Framework) -> FrameworkPage:
         advice={AdviceKind(kind).label: items for kind, items in advice.items() if items},
         feature_groups=feature_groups,
         unknown_by_group=unknown_by_group,
+        unknown_more=max(0, len(unknown) - UNKNOWN_NAMED),
         built_on=list(built_on.items()),
         built_upon=list(built_upon.items()),
         lifecycle=verdict_by_key.get((ClaimKind.LIFECYCLE,)),

@@ -110,6 +110,23 @@ class ComparisonTable:
     def total(self) -> int:
         return self.page.paginator.count if self.page else 0
 
+    @property
+    def column_choices(self) -> list[FeatureGroup]:
+        """The groups offered as columns: the chosen ones, then others, up to a limit."""
+        chosen = set(self.filterset.options.get("columns", ())) if self.valid else set()
+        picked = [group for group in self.groups if group.slug in chosen]
+        others = [group for group in self.groups if group.slug not in chosen]
+        return picked + others[: max(0, MAX_COLUMN_CHOICES - len(picked))]
+
+    @property
+    def more_column_groups(self) -> int:
+        return len(self.groups) - len(self.column_choices)
+
+
+# The column picker names this many groups at most, so the page stays bounded; others
+# are a link away (each group's page in the feature index shows it as columns).
+MAX_COLUMN_CHOICES = 24
+
 
 def load_reference_lists() -> tuple[list[Category], list[Feature], list[FeatureGroup]]:
     categories = list(Category.objects.order_by("position", "name"))

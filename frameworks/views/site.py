@@ -1,11 +1,11 @@
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from frameworks import changes
-from frameworks.dataset.export import export_document
+from frameworks.dataset.export import export_stream
 from frameworks.models import Claim, Framework, Source
 
 
@@ -38,9 +38,9 @@ def about_data(request: HttpRequest) -> HttpResponse:
     return render(request, "frameworks/data.html", context)
 
 
-def dataset_json(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(
-        export_document(published_only=True), json_dumps_params={"ensure_ascii": False}
+def dataset_json(request: HttpRequest) -> StreamingHttpResponse:
+    return StreamingHttpResponse(
+        export_stream(published_only=True), content_type="application/json"
     )
 
 

@@ -1,0 +1,280 @@
+"""Public pages are compressed, validated and cached by data version; staff pages are not."""
+
+from __future__ import annotations
+
+import gzip
+import io
+
+import brotli
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import OperationalError, connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from compare import pagecache
+from compare.errors import QuietOutageFilter
+from compare.routers import ReplicaRouter
+from frameworks.dataset.files import read_fixtures
+from frameworks.dataset.load import Mode, load_document
+from frameworks.models import Claim, DataVersion, Framework
+from tests.factories import make_framework
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/frameworks/django/", "/compare/?f=django&f=flask", "/features/orm/"]
+EXPORTS = ["/data/dataset.json", "/table.csv", "/features/orm.json"]
+
+
+@pytest.fixture
+def cached(settings):
+    """The page cache on, as in production, and empty."""
+    settings.PAGE_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def raw(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def decode(body: bytes, encoding: str) -> bytes:
+    return brotli.decompress(body) if encoding == "br" else gzip.decompress(body)
+
+
+# --- Compression ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", PAGES + EXPORTS)
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_public_pages_and_exports_are_compressed_and_decode_to_the_same_bytes(
+    client, url, encoding
+):
+    plain = client.get(url)
+    packed = client.get(url, headers={"accept-encoding": f"{encoding}, deflate"})
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == encoding
+    assert "Accept-Encoding" in packed["Vary"]
+    plain_body, packed_body = raw(plain), raw(packed)
+    assert decode(packed_body, encoding) == plain_body
+    assert len(packed_body) < len(plain_body) / 4
+
+
+def test_brotli_is_preferred_and_a_refused_encoding_is_not_used(client):
+    assert client.get("/", headers={"accept-encoding": "gzip, br"})["Content-Encoding"] == "br"
+    refused = client.get("/", headers={"accept-encoding": "br;q=0, gzip"})
+    assert refused["Content-Encoding"] == "gzip"
+
+
+def test_admin_pages_which_hold_a_csrf_token_are_never_compressed(client):
+    # BREACH: a compressed page that reflects input and holds a secret leaks it.
+    page = client.get("/admin/login/", headers={"accept-encoding": "br, gzip"})
+    assert "csrfmiddlewaretoken" in page.content.decode()
+    assert "Content-Encoding" not in page
+
+
+# --- Validators and cache headers -----------------------------------------------------
+
+
+@pytest.mark.parametrize("url", PAGES + EXPORTS)
+def test_a_conditional_get_of_an_unchanged_page_is_a_304(client, url):
+    first = client.get(url)
+    etag = first["ETag"]
+    assert etag.startswith('"'), "a strong validator"
+    assert first["Last-Modified"]
+    again = client.get(url, headers={"if-none-match": etag})
+    assert again.status_code == 304
+    assert raw(again) == b""
+    assert again["ETag"] == etag
+    since = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    assert since.status_code == 304
+
+
+def test_a_change_to_the_data_changes_the_validators(client):
+    first = client.get("/frameworks/flask/")
+    flask = Framework.objects.get(slug="flask")
+    flask.summary = "A new summary."
+    flask.save()
+    again = client.get("/frameworks/flask/", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert "A new summary." in again.content.decode()
+
+
+@pytest.mark.parametrize("url", PAGES + EXPORTS)
+def test_anonymous_visitors_get_public_cacheable_pages_that_do_not_vary_by_cookie(client, url):
+    response = client.get(url)
+    control = response["Cache-Control"]
+    assert "public" in control
+    assert "max-age=60" in control
+    assert "stale-while-revalidate=" in control
+    assert "Cookie" not in response.get("Vary", "")
+    assert not response.cookies
+
+
+def test_staff_previews_are_private_and_never_cached(client, cached):
+    draft = make_framework(slug="in-the-works", name="In the Works", status="draft")
+    Claim.objects.create(
+        framework=draft, source=Claim.objects.first().source, kind="category",
+        category=Claim.objects.filter(kind="category").first().category, status="yes",
+        excerpt="x",
+    )  # fmt: skip
+    staff = User.objects.create_user("ed", password="x", is_staff=True)
+    editor = Client()
+    editor.force_login(staff)
+    preview = editor.get("/frameworks/in-the-works/")
+    assert preview.status_code == 200
+    assert "private" in preview["Cache-Control"]
+    assert "no-store" in preview["Cache-Control"]
+    assert "ETag" not in preview
+    assert Client().get("/frameworks/in-the-works/").status_code == 404, "nothing leaked"
+    table = editor.get("/")
+    assert "private" in table["Cache-Control"]
+
+
+# --- The data version -------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_data_version_moves_once_per_transaction_whatever_writes():
+    flask = make_framework(slug="flask-like", name="Flask-like")
+    before = DataVersion.current()
+    with transaction.atomic():
+        flask.summary = "One."
+        flask.save()
+        first = DataVersion.current()
+        Framework.objects.filter(pk=flask.pk).update(summary="Two.")
+        make_framework(slug="another", name="Another")
+        assert DataVersion.current() == first, "one transaction, one version"
+    assert first != before
+    Framework.objects.filter(pk=flask.pk).update(summary="Three.")  # a transaction of its own
+    assert DataVersion.current() not in (before, first)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_loader_moves_the_data_version():
+    load_document(read_fixtures(settings.BASE_DIR / "fixtures"), mode=Mode.INITIAL)
+    loaded = DataVersion.current()
+    Framework.objects.filter(slug="bottle").update(summary="Edited.")
+    edited = DataVersion.current()
+    assert edited != loaded
+    call_command("sync_dataset", "--apply", stdout=io.StringIO())
+    assert DataVersion.current() not in (loaded, edited)
+
+
+# --- The page cache ---------------------------------------------------------------------
+
+
+def test_a_cached_page_costs_one_query_and_an_edit_shows_at_the_next_request(client, cached):
+    first = client.get("/frameworks/flask/")
+    assert first["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/frameworks/flask/")
+    assert again["X-Page-Cache"] == "hit"
+    assert len(queries) == 1, "only the data version"
+    assert again.content == first.content
+
+    flask = Framework.objects.get(slug="flask")
+    flask.summary = "Edited a moment ago."
+    flask.save()
+    fresh = client.get("/frameworks/flask/")
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "Edited a moment ago." in fresh.content.decode()
+
+
+def test_the_same_parameters_in_another_order_are_one_page_but_compare_order_is_kept(
+    client, cached
+):
+    client.get("/?category=asynchronous&sort=stars")
+    assert client.get("/?sort=stars&category=asynchronous")["X-Page-Cache"] == "hit"
+    client.get("/compare/?f=django&f=flask")
+    swapped = client.get("/compare/?f=flask&f=django")
+    assert swapped["X-Page-Cache"] == "miss", "the columns come in the order asked for"
+
+
+def test_an_htmx_fragment_and_the_whole_page_are_cached_apart(client, cached):
+    page = client.get("/?category=asynchronous")
+    fragment = client.get("/?category=asynchronous", headers={"hx-request": "true"})
+    assert fragment["X-Page-Cache"] == "miss"
+    assert b"<html" in page.content
+    assert b"<html" not in fragment.content
+
+
+def test_a_page_is_cached_per_encoding_with_a_validator_for_each(client, cached):
+    client.get("/")
+    br = client.get("/", headers={"accept-encoding": "br"})
+    identity = client.get("/")
+    assert br["X-Page-Cache"] == identity["X-Page-Cache"] == "hit"
+    assert br["ETag"] != identity["ETag"]
+    assert brotli.decompress(br.content) == identity.content
+
+
+def test_the_security_headers_come_with_cached_pages_too(client, cached):
+    client.get("/")
+    hit = client.get("/")
+    assert hit["X-Page-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert hit.has_header(header), header
+
+
+def test_during_an_outage_the_last_good_copy_is_served(client, cached, monkeypatch):
+    good = client.get("/frameworks/django/")
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    monkeypatch.setattr(QuietOutageFilter, "last_traceback", float("-inf"))
+    visitor = Client(raise_request_exception=False)
+    stale = visitor.get("/frameworks/django/")
+    assert stale.status_code == 200
+    assert stale["X-Page-Cache"] == "stale"
+    assert stale.content == good.content
+    assert visitor.get("/frameworks/flask/").status_code == 503, "never cached: the 503 page"
+
+
+def test_a_broken_cache_means_uncached_pages_not_errors(client, settings, caplog):
+    settings.PAGE_CACHE = True
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
+    }
+    pagecache._last_complaint = 0.0
+    for _ in range(3):
+        response = client.get("/frameworks/django/")
+        assert response.status_code == 200
+        assert response["X-Page-Cache"] == "miss"
+    warnings = [r for r in caplog.records if "Page cache unavailable" in r.getMessage()]
+    assert len(warnings) == 1, "one warning a minute, not one a request"
+
+
+def test_healthz_is_never_cached(client, cached):
+    client.get("/healthz")
+    response = client.get("/healthz")
+    assert "X-Page-Cache" not in response
+    assert "public" not in response.get("Cache-Control", "")
+
+
+# --- Read replicas -----------------------------------------------------------------------
+
+
+def test_public_reads_go_to_the_replica_chosen_for_the_request_and_all_else_to_the_primary():
+    router = ReplicaRouter()
+    assert router.db_for_read(Framework) is None, "outside a public page: the primary"
+    chosen = pagecache.reading_from.set("replica_2")
+    public = pagecache._public_read.set(True)
+    try:
+        assert router.db_for_read(Framework) == "replica_2"
+        assert router.db_for_write(Framework) == "default"
+    finally:
+        pagecache._public_read.reset(public)
+        pagecache.reading_from.reset(chosen)
+    assert router.allow_migrate("replica_1", "frameworks") is False
+    assert router.allow_migrate("default", "frameworks") is True
