@@ -8,6 +8,7 @@ class PagesSitemap(Sitemap):
     def items(self) -> list[str]:
         return [
             "frameworks:table",
+            "frameworks:choose",
             "frameworks:feature_index",
             "frameworks:category_index",
             "frameworks:source_index",
