@@ -15,6 +15,7 @@ class PagesSitemap(PagedSitemap):
     def items(self) -> list[str]:
         return [
             "frameworks:table",
+            "frameworks:choose",
             "frameworks:feature_index",
             "frameworks:category_index",
             "frameworks:source_index",

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from compare.pagecache import public_page
-from frameworks.views import compare, pages, site, table
+from frameworks.views import choose, compare, pages, site, table
 from frameworks.views.methods import read_only
 
 app_name = "frameworks"
@@ -20,6 +20,9 @@ urlpatterns = [
     page("compare/", compare.compare, name="compare"),
     page("compare.csv", compare.compare, {"fmt": "csv"}, name="compare_csv"),
     page("compare.json", compare.compare, {"fmt": "json"}, name="compare_json"),
+    page("choose/", choose.choose, name="choose"),
+    page("choose.csv", choose.choose, {"fmt": "csv"}, name="choose_csv"),
+    page("choose.json", choose.choose, {"fmt": "json"}, name="choose_json"),
     page("frameworks/<slug:slug>/", pages.framework_detail, name="framework_detail"),
     page("features/", pages.feature_index, name="feature_index"),
     page("features/<slug:slug>/", pages.feature_detail, name="feature_detail"),

@@ -24,6 +24,8 @@ PUBLIC_PAGES = [
     "/sources/",
     "/sources/earthly-2024/",
     "/compare/?f=django&f=flask&f=fastapi",
+    "/choose/",
+    "/choose/?must=orm&nice=websockets:high",
     "/data/",
 ]
 

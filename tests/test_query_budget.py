@@ -28,6 +28,15 @@ PAGES = [
     "/compare/?f=django&f=flask&f=fastapi&f=gen-framework-1&f=gen-framework-2&f=gen-framework-3",
     "/compare.csv?f=django&f=gen-framework-4",
     "/compare.json?f=django&f=gen-framework-4&diff=1",
+    # Every preset's needs at once (authentication has a cell disputed on how: one more query),
+    # a generated feature, and every constraint.
+    "/choose/?must=templates&must=orm&must=authentication:official&must=admin-panel"
+    "&nice=websockets:high&nice=gen-feature-3&nice=openapi:low&nice=migrations&nice=rest"
+    "&category=full-stack&interface=wsgi&lifecycle=maintained&python=3.12",
+    "/choose/?must=async-handlers&lifecycle=any",  # hundreds ranked: ten in full
+    "/choose/",
+    "/choose.csv?must=rest&nice=openapi:high&nice=authentication",
+    "/choose.json?must=rest&nice=openapi:high&nice=authentication&lifecycle=any",
     "/data/",
     "/data/dataset.json",
     "/changes/",

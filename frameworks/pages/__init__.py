@@ -7,5 +7,6 @@ bounds what it returns (a page of rows, a chosen set of columns).
 - ``cells``: a published feature value as every page shows it, and feature-group grouping;
 - ``table``: the comparison table, its filters' counts, chips and paging;
 - ``compare``: two to six frameworks side by side;
+- ``choose``: needs stated in the address, and the frameworks ranked against them;
 - ``detail``: framework, feature, category and source pages, and the indexes.
 """

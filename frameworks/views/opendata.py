@@ -1,4 +1,4 @@
-"""CSV and JSON versions of the table, the comparison and the feature pages.
+"""CSV and JSON versions of the table, the comparison, the feature pages and /choose/.
 
 Each reads the same object its HTML page renders, so the rows always match.
 Exports are streamed: their size follows the data, the server's memory does not.
@@ -15,6 +15,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 from frameworks.pages.cells import Cell
+from frameworks.pages.choose import Choice, Point, Result
 from frameworks.pages.compare import Comparison
 from frameworks.pages.detail import FeatureSupport
 from frameworks.pages.table import ComparisonTable
@@ -235,6 +236,112 @@ def feature_csv(feature, rows: list[FeatureSupport], absolute: Absolute) -> Http
         for record in feature_records(rows, absolute)
     ]
     return _csv(f"{feature.slug}.csv", header, data)
+
+
+# --- Which framework fits --------------------------------------------------------------------
+
+
+def _point(point: Point) -> dict:
+    record = {
+        "kind": point.kind,
+        "label": point.label,
+        "outcome": point.outcome,
+        "reason": point.reason,
+    }
+    if point.need is not None:
+        record |= {
+            "feature": point.need.feature.slug,
+            "counts": point.need.counts if point.need.must else None,
+            "weight": None if point.need.must else point.need.weight,
+            "points": point.earned,
+            **_cell(point.cell),
+            "sources": list(
+                dict.fromkeys(c.source.slug for c in point.sources if not c.superseded)
+            ),
+        }
+    return record
+
+
+def choice_records(choice: Choice, absolute: Absolute) -> Iterator[dict]:
+    """Ranked frameworks first, in order, then those ruled out."""
+    for result in [*choice.ranked, *choice.ruled_out]:
+        record = {
+            "rank": result.rank or None,
+            "slug": result.framework.slug,
+            "name": result.framework.name,
+            "url": absolute(result.framework.get_absolute_url()),
+            "points": result.score,
+            "built_in": result.built_in,
+            "to_check": result.to_check,
+            "first_missed": _point(result.misses[0]) if result.misses else None,
+            "needs": [_point(point) for point in result.points],
+            "constraints": [_point(point) for point in result.constraints],
+        }
+        if result.rank:
+            record["advice"] = [
+                {
+                    "kind": claim.advice_kind,
+                    "text": claim.text,
+                    "source": claim.source.slug,
+                    "excerpt": claim.excerpt,
+                }
+                for claim in result.advice
+            ]
+        yield record
+
+
+def choice_json(choice: Choice, absolute: Absolute, query: str) -> HttpResponse:
+    form = choice.form
+    return _json(
+        {
+            "query": query,
+            "needs": [
+                {
+                    "feature": need.feature.slug,
+                    "must": need.must,
+                    "counts": need.counts if need.must else None,
+                    "weight": None if need.must else need.weight,
+                    "points": need.points,
+                    "from_interface": need.interface,
+                }
+                for need in choice.needs
+            ],
+            "constraints": {
+                "category": form.chosen_category.slug if form.chosen_category else None,
+                "lifecycle": form.chosen_lifecycle,
+                "python": form.chosen_python or None,
+            },
+            "ranked_count": len(choice.ranked),
+            "ruled_out_count": len(choice.ruled_out),
+            "frameworks": list(choice_records(choice, absolute)),
+        }
+    )
+
+
+def choice_csv(choice: Choice, absolute: Absolute) -> HttpResponse:
+    header = ["rank", "slug", "name", "url", "points", "built_in", "to_check", "first_missed"]
+    needs = [need.feature.slug for need in choice.needs]
+    for slug in needs:
+        header += [slug, f"{slug}:value"]
+
+    def first_missed(result: Result) -> str:
+        if not result.misses:
+            return ""
+        point = result.misses[0]
+        return f"{point.label}: {point.reason}" if point.reason else point.label
+
+    rows = []
+    for record, result in zip(
+        choice_records(choice, absolute), [*choice.ranked, *choice.ruled_out], strict=True
+    ):
+        row = [record[key] for key in header[:7]] + [first_missed(result)]
+        by_feature = {point["feature"]: point for point in record["needs"] + record["constraints"]
+                      if "feature" in point}  # fmt: skip
+        for slug in needs:
+            point = by_feature[slug]
+            row += [point["outcome"], _cell_text(point)]
+        rows.append(row)
+    return _csv("choose.csv", header, rows)
 
 
 # --- Writing ----------------------------------------------------------------------------

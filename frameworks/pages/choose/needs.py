@@ -1,0 +1,302 @@
+"""What a visitor needs: the query string, the form that reads it, the presets and the form's rows.
+
+The query-string design is described in ``frameworks/pages/choose/__init__.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import forms
+
+from frameworks.models import Category, Feature, Support
+
+MAX_NEEDS = 20  # must-haves and nice-to-haves together
+MAX_VALUES = 100  # values of one parameter, before repeats are dropped
+PYTHON_VERSIONS = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15")
+INTERFACES = (("wsgi", "WSGI"), ("asgi", "ASGI"))
+LIFECYCLES = (
+    ("", "Active only"),
+    ("maintained", "Active or maintenance only"),
+    ("any", "Any, discontinued included"),
+)
+COUNTS_WORDING = {
+    Support.ANY: "any way",
+    Support.OFFICIAL: "built in or official extension",
+    Support.BUILT_IN: "built in only",
+}
+
+
+class Weight:
+    """How much a nice-to-have counts: its points when met."""
+
+    POINTS = {"low": 1, "medium": 2, "high": 3}
+    DEFAULT = "medium"
+
+
+# --- Needs and the form ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Need:
+    """One feature a visitor needs: a must-have with what counts, or a nice-to-have."""
+
+    feature: Feature
+    must: bool
+    counts: str = Support.ANY  # must-haves: the ways of support that count
+    weight: str = Weight.DEFAULT  # nice-to-haves
+    interface: bool = False  # from ?interface=, shown with the constraints
+
+    @property
+    def value(self) -> str:
+        """The query-string value that asks for this need (defaults left out)."""
+        modifier, default = (
+            (self.counts, Support.ANY) if self.must else (self.weight, Weight.DEFAULT)
+        )
+        return self.feature.slug if modifier == default else f"{self.feature.slug}:{modifier}"
+
+    @property
+    def points(self) -> int:
+        return 0 if self.must else Weight.POINTS[self.weight]
+
+    @property
+    def role(self) -> str:
+        return "must" if self.must else "nice"
+
+    @property
+    def wording(self) -> str:
+        """The need in words: "must have, built in only", "nice to have, high"."""
+        if self.must:
+            return f"must have, {COUNTS_WORDING[self.counts]}"
+        return f"nice to have, {self.weight}"
+
+    def options(self) -> list[tuple[str, str]]:
+        """The choices the form offers for this need: its role's modifiers, and none."""
+        slug = self.feature.slug
+        if self.must:
+            return [
+                (slug, "must: any way"),
+                (f"{slug}:official", "must: built in or extension"),
+                (f"{slug}:built_in", "must: built in only"),
+                ("", "not a must-have"),
+            ]
+        return [
+            (f"{slug}:high", "nice: high"),
+            (slug, "nice: medium"),
+            (f"{slug}:low", "nice: low"),
+            ("", "not needed"),
+        ]
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+class NeedListField(forms.Field):
+    """Every value of a repeated parameter, blanks dropped; parsed by the form."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[str]:
+        values = [item for item in (value or []) if item]
+        if len(values) > MAX_VALUES:
+            raise forms.ValidationError(
+                f"Too many values: at most {MAX_NEEDS} needs are ranked at once."
+            )
+        return values
+
+
+class ChooseForm(forms.Form):
+    must = NeedListField(required=False, label="Must have")
+    nice = NeedListField(required=False, label="Nice to have")
+    category = forms.ChoiceField(required=False, label="Category")
+    interface = forms.ChoiceField(
+        required=False, label="Interface", choices=[("", "Any"), *INTERFACES]
+    )
+    lifecycle = forms.ChoiceField(required=False, label="Lifecycle", choices=LIFECYCLES)
+    python = forms.ChoiceField(
+        required=False,
+        label="Runs on Python",
+        choices=[("", "Any version"), *((v, f"Python {v}") for v in PYTHON_VERSIONS)],
+    )
+
+    def __init__(self, data, *, categories: list[Category], features: list[Feature]):
+        super().__init__(data)
+        self.categories = {category.slug: category for category in categories}
+        self.features = {feature.slug: feature for feature in features}
+        self.fields["category"].choices = [("", "Any category")] + [
+            (c.slug, c.name) for c in categories
+        ]
+        self.fields["interface"].choices = [("", "Any")] + [
+            (slug, name) for slug, name in INTERFACES if slug in self.features
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        musts = self._parse("must", cleaned.get("must") or [])
+        nices = self._parse("nice", cleaned.get("nice") or [])
+        if musts is None or nices is None:
+            return cleaned
+        # A must-have wins over the same feature ticked as nice to have.
+        nices = {slug: need for slug, need in nices.items() if slug not in musts}
+        if len(musts) + len(nices) > MAX_NEEDS:
+            raise forms.ValidationError(
+                f"At most {MAX_NEEDS} needs at once; you gave {len(musts) + len(nices)}."
+            )
+        cleaned["needs"] = [*musts.values(), *nices.values()]
+        return cleaned
+
+    def _parse(self, name: str, values: list[str]) -> dict[str, Need] | None:
+        """``slug[:modifier]`` values as needs, in order; None (with an error) if any is bad."""
+        needs: dict[str, Need] = {}
+        errors = []
+        for value in values:
+            need = self.parse_need(value, must=name == "must")
+            if isinstance(need, str):
+                errors.append(need)
+            elif need.feature.slug in needs and needs[need.feature.slug] != need:
+                errors.append(
+                    f"“{need.feature.slug}” is given twice with different choices "
+                    f"({needs[need.feature.slug].value}, {need.value}): keep one."
+                )
+            else:
+                needs[need.feature.slug] = need
+        for error in dict.fromkeys(errors):
+            self.add_error(name, error)
+        return None if errors else needs
+
+    def parse_need(self, value: str, *, must: bool) -> Need | str:
+        """The need a value asks for, or what is wrong with it."""
+        slug, _, modifier = value.partition(":")
+        feature = self.features.get(slug)
+        if feature is None:
+            return f"There is no published feature called “{_shown(slug)}”."
+        if must:
+            if modifier not in ("", *Support.values):
+                return (
+                    f"“{_shown(value)}”: after the colon, say what counts: "
+                    "any, official or built_in."
+                )
+            return Need(feature, must=True, counts=modifier or Support.ANY)
+        if modifier not in ("", *Weight.POINTS):
+            return f"“{_shown(value)}”: the weight is low, medium or high."
+        return Need(feature, must=False, weight=modifier or Weight.DEFAULT)
+
+    def raw_needs(self) -> list[Need]:
+        """What the address asks for, leaving out what cannot be read (for a refused form)."""
+        found: dict[str, Need] = {}
+        for name in ("must", "nice"):
+            values = self.data.getlist(name)[:MAX_VALUES] if self.data is not None else []
+            for value in values:
+                need = self.parse_need(value, must=name == "must") if value else None
+                if isinstance(need, Need):
+                    found.setdefault(need.feature.slug, need)
+        return list(found.values())
+
+    # --- what the builder reads (valid forms) ------------------------------------------------
+
+    @property
+    def needs(self) -> list[Need]:
+        """Must-haves, then nice-to-haves, then the interface asked for (as a must-have)."""
+        needs = list(self.cleaned_data.get("needs", []))
+        interface = self.cleaned_data.get("interface")
+        if interface and not any(need.feature.slug == interface and need.must for need in needs):
+            needs = [need for need in needs if need.feature.slug != interface]
+            needs.append(Need(self.features[interface], must=True, interface=True))
+        return needs
+
+    # Not named like the fields: in templates, form.category is the bound field.
+    @property
+    def chosen_category(self) -> Category | None:
+        return self.categories.get(self.cleaned_data.get("category") or "")
+
+    @property
+    def chosen_lifecycle(self) -> str:
+        return self.cleaned_data.get("lifecycle") or "active"
+
+    @property
+    def chosen_python(self) -> str:
+        return self.cleaned_data.get("python") or ""
+
+
+# --- Presets ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A common case, as a link that fills the form."""
+
+    slug: str
+    title: str
+    description: str
+    must: tuple[str, ...]
+    nice: tuple[str, ...] = ()
+
+    @property
+    def query(self) -> str:
+        return urlencode([("must", v) for v in self.must] + [("nice", v) for v in self.nice])
+
+    @property
+    def needs(self) -> list[str]:
+        return sorted([f"must={v}" for v in self.must] + [f"nice={v}" for v in self.nice])
+
+
+# One place for the presets; tests/test_choose.py checks that every feature named exists.
+PRESETS = (
+    Preset(
+        "server-rendered-site",
+        "A server-rendered site with an admin",
+        "Templates, an ORM, forms, logins and an admin panel; migrations and sessions help.",
+        must=("templates", "orm", "forms", "authentication", "admin-panel"),
+        nice=("migrations:high", "sessions", "csrf-protection", "form-validation:low"),
+    ),
+    Preset(
+        "json-api",
+        "A JSON API with OpenAPI docs",
+        "REST routes, request validation and generated OpenAPI docs; async and type hints help.",
+        must=("rest", "openapi", "validation"),
+        nice=("async-handlers:high", "type-hints", "dependency-injection", "authentication:low"),
+    ),
+    Preset(
+        "real-time",
+        "Real-time (WebSockets)",
+        "WebSockets and async handlers; streaming and background jobs help.",
+        must=("websockets", "async-handlers"),
+        nice=("streaming:high", "asgi", "background-jobs:low"),
+    ),
+    Preset(
+        "small-service",
+        "A small service",
+        "Routing in a single file; a production server of its own and few dependencies help.",
+        must=("routing", "single-file"),
+        nice=("production-server:high", "no-dependencies", "testing-support:low"),
+    ),
+)
+
+
+# --- The form's rows ----------------------------------------------------------------------------
+
+
+@dataclass
+class PickerRow:
+    """A feature in the form: a choice for the role it has, a checkbox for a role it has not."""
+
+    feature: Feature
+    need: Need | None
+
+
+def picker(features: list[Feature], needs: list[Need]) -> list[tuple]:
+    """Feature groups in display order, each with its rows and how many are chosen."""
+    chosen = {need.feature.slug: need for need in needs if not need.interface}
+    groups: dict[int, tuple] = {}
+    for feature in features:
+        row = PickerRow(feature, chosen.get(feature.slug))
+        groups.setdefault(feature.group_id, (feature.group, []))[1].append(row)
+    return [(group, rows, sum(1 for row in rows if row.need)) for group, rows in groups.values()]
+
+
+def current_preset(needs: list[Need]) -> str:
+    """The preset whose needs the visitor has now, unchanged, if any (constraints aside)."""
+    asked = sorted(f"{need.role}={need.value}" for need in needs if not need.interface)
+    return next((preset.slug for preset in PRESETS if preset.needs == asked), "")

@@ -1,0 +1,42 @@
+"""/choose/: needs in the address, frameworks ranked against them (frameworks/pages/choose.py)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+from frameworks.pages import choose as builder
+from frameworks.pages.table import load_reference_lists
+from frameworks.views import opendata
+from frameworks.views.table import bad_request_text, is_htmx
+
+NO_NEEDS = "State at least one must-have or nice-to-have (must=… or nice=…)."
+
+
+def choose(request: HttpRequest, fmt: str = "html") -> HttpResponse:
+    categories, features, _ = load_reference_lists()
+    form = builder.ChooseForm(request.GET, categories=categories, features=features)
+    valid = form.is_valid()
+    if fmt != "html":
+        if not valid:
+            return bad_request_text(form.errors)
+        if not form.needs:
+            return bad_request_text({"__all__": [NO_NEEDS]})
+        choice = builder.build_choice(form, in_full=None)
+        if fmt == "csv":
+            return opendata.choice_csv(choice, request.build_absolute_uri)
+        return opendata.choice_json(choice, request.build_absolute_uri, request.GET.urlencode())
+
+    needs = form.needs if valid else form.raw_needs()
+    context = {
+        "form": form,
+        "presets": builder.PRESETS,
+        "current_preset": builder.current_preset(needs) if valid else "",
+        "picker": builder.picker(features, needs),
+        "needs": needs,
+        "choice": builder.build_choice(form) if valid and needs else None,
+    }
+    # htmx swaps the fragment in, errors included (base.html lets it swap a 400).
+    template = "frameworks/choose.html#choose" if is_htmx(request) else "frameworks/choose.html"
+    response = render(request, template, context, status=200 if valid else 400)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
