@@ -30,7 +30,7 @@ dev: install ## runserver with DEBUG on, for development
 test lint: export DJANGO_SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')
 
 test: install-dev system-packages node_modules/.installed lint check-deploy ## Install and run the whole suite
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses=auto --dist=loadfile
 
 lint: install-dev
 	$(BIN)/ruff check .

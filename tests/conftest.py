@@ -1,10 +1,12 @@
+import fcntl
+
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from frameworks.dataset.files import read_fixtures
 from frameworks.dataset.load import Mode, load_document
-from frameworks.models import Verdict
+from frameworks.models import Framework, Verdict
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 SQL = settings.BASE_DIR / "frameworks" / "sql"
@@ -39,7 +41,11 @@ def collected_static_files():
     """
     from django.core.management import call_command
 
-    call_command("collectstatic", interactive=False, verbosity=0)
+    # One worker at a time (pytest-xdist runs several): collectstatic rewrites the files.
+    lock = settings.BASE_DIR / ".collectstatic.lock"
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 @pytest.fixture(autouse=True)
@@ -56,3 +62,28 @@ def rendered_afresh(settings):
     test may also change settings or code paths that a cached page would hide.
     """
     settings.PAGE_CACHE = False
+
+
+def _flushes(item) -> bool:
+    """A transactional test (a live server, a real commit) empties every table after it."""
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"live_server", "transactional_db", "site"} & set(item.fixturenames)
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Load the dataset again after a flush, before a test that expects it.
+
+    pytest-django runs transactional tests last, but pytest-xdist hands each worker
+    whole files in its own order, so a flushed database may be followed by any test.
+    """
+    result = yield
+    if _flushes(item) and nextitem is not None and not _flushes(nextitem):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Framework.objects.exists():
+                load_document(read_fixtures(FIXTURES), mode=Mode.INITIAL)
+    return result
