@@ -149,7 +149,12 @@ class Entry:
 
     def respond(self, request: HttpRequest, outcome: str) -> HttpResponseBase:
         encoding = _chosen_encoding(request, self.bodies)
-        body = self.bodies[encoding]
+        if encoding == "identity" and "identity" not in self.bodies:
+            # A big export is kept compressed only; the rare client that takes neither
+            # encoding gets it unpacked.
+            body = gzip.decompress(self.bodies["gzip"])
+        else:
+            body = self.bodies[encoding]
         response = HttpResponse(body)
         response["Content-Length"] = str(len(body))
         for name, value in self.headers.items():
@@ -281,11 +286,77 @@ class PageCacheMiddleware:
                 served.cookies[cookie.key] = cookie
             return served
         if public:  # a streamed export: headers, and a 304 before anything is streamed
+            if settings.PAGE_CACHE and _compressible(response):
+                return _streamed_and_kept(request, response, version, key)
             _public_headers(response, version, f'"{version.token[:16]}-{code_version()}-stream"')
             conditional = _conditional(request, response)
             if conditional is not response:
                 return conditional  # the stream never started: nothing was read
         return compress(request, response)
+
+
+def _streamed_and_kept(request, response, version: Version, key: str) -> HttpResponseBase:
+    """Stream an export to the client, and keep it for the next one.
+
+    The export is compressed once, in both encodings, while it streams; the client
+    gets the encoding it accepts. When the last chunk has gone out (a client that
+    hangs up stores nothing), the compressed bodies are stored, and the plain one
+    too if it is small enough. Memory stays bounded: a body past the limit is dropped.
+    """
+    encoding = _chosen_encoding(request, {"br", "gzip"})
+    entry = Entry(
+        version,
+        code_version(),
+        {name: response[name] for name in STORED_HEADERS if response.has_header(name)},
+    )
+    _public_headers(response, version, entry.etag(encoding))
+    conditional = _conditional(request, response)
+    if conditional is not response:
+        return conditional
+    response.streaming_content = _recorded_stream(response.streaming_content, encoding, entry, key)
+    del response["Content-Length"]
+    if encoding != "identity":
+        response["Content-Encoding"] = encoding
+    response["X-Page-Cache"] = "miss"
+    return response
+
+
+def _recorded_stream(chunks, encoding: str, entry: Entry, key: str):
+    limit = settings.PAGE_CACHE_MAX_BYTES
+    brotli_compressor = brotli.Compressor(quality=BROTLI_QUALITY)
+    gzip_compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
+    kept: dict[str, list[bytes] | None] = {"identity": [], "br": [], "gzip": []}
+    sizes = dict.fromkeys(kept, 0)
+
+    def keep(name: str, data: bytes) -> bytes:
+        if kept[name] is not None and data:
+            sizes[name] += len(data)
+            if sizes[name] > limit:
+                kept[name] = None
+            else:
+                kept[name].append(data)
+        return data
+
+    for chunk in chunks:
+        chunk = chunk.encode() if isinstance(chunk, str) else chunk
+        out = {
+            "identity": keep("identity", chunk),
+            "br": keep("br", brotli_compressor.process(chunk)),
+            "gzip": keep("gzip", gzip_compressor.compress(chunk)),
+        }[encoding]
+        if out:
+            yield out
+    tails = {
+        "identity": b"",
+        "br": keep("br", brotli_compressor.finish()),
+        "gzip": keep("gzip", gzip_compressor.flush()),
+    }
+    yield tails[encoding]
+    if kept["br"] is None or kept["gzip"] is None:
+        return  # too big even compressed: streamed every time
+    entry.bodies = {name: b"".join(parts) for name, parts in kept.items() if parts is not None}
+    _cache_set(key, entry)
+    _cache_set(last_good_key(key), entry)
 
 
 def compress(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:

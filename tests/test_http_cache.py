@@ -213,6 +213,44 @@ def test_a_page_is_cached_per_encoding_with_a_validator_for_each(client, cached)
     assert brotli.decompress(br.content) == identity.content
 
 
+def test_a_streamed_export_is_kept_once_it_has_streamed_whole(client, cached):
+    first = client.get("/data/dataset.json", headers={"accept-encoding": "br"})
+    assert first.streaming
+    assert first["X-Page-Cache"] == "miss"
+    streamed = brotli.decompress(raw(first))
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/data/dataset.json", headers={"accept-encoding": "gzip"})
+    assert again["X-Page-Cache"] == "hit"
+    assert len(queries) == 1, "only the data version"
+    assert gzip.decompress(again.content) == streamed
+    assert client.get("/data/dataset.json").content == streamed
+    revalidated = client.get(
+        "/data/dataset.json", headers={"accept-encoding": "br", "if-none-match": first["ETag"]}
+    )
+    assert revalidated.status_code == 304
+
+
+def test_an_export_bigger_than_the_limit_is_streamed_every_time(client, cached, settings):
+    settings.PAGE_CACHE_MAX_BYTES = 1_000
+    first = client.get("/data/dataset.json", headers={"accept-encoding": "br"})
+    assert len(brotli.decompress(raw(first))) > 1_000
+    again = client.get("/data/dataset.json", headers={"accept-encoding": "br"})
+    assert again.streaming
+    assert again["X-Page-Cache"] == "miss"
+
+
+def test_an_export_the_client_stopped_reading_is_not_kept(cached):
+    version = DataVersion.current()
+    entry = pagecache.Entry(version, pagecache.code_version(), {})
+    stream = pagecache._recorded_stream(iter([b"x" * 600, b"y" * 600]), "br", entry, "page:c:v:k")
+    next(stream)
+    stream.close()  # the server closes the response when the client hangs up
+    assert cache.get("page:c:v:k") is None
+    finished = pagecache._recorded_stream(iter([b"x" * 600, b"y" * 600]), "br", entry, "page:c:v:k")
+    assert brotli.decompress(b"".join(finished)) == b"x" * 600 + b"y" * 600
+    assert cache.get("page:c:v:k").bodies["identity"] == b"x" * 600 + b"y" * 600
+
+
 def test_the_security_headers_come_with_cached_pages_too(client, cached):
     client.get("/")
     hit = client.get("/")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import QueryDict
+from django.utils.safestring import SafeString, mark_safe
 
 from frameworks.filters import (
     INTERFACES,
@@ -51,6 +52,14 @@ class Row:
     framework: Framework
     memberships: list[Membership]
     cells: list[tuple[Feature, Cell]]
+
+    @property
+    def cells_html(self) -> SafeString:
+        """The row's cells, each linking to its value on the framework's page."""
+        url = self.framework.get_absolute_url()
+        return mark_safe(  # noqa: S308 - Cell.table_cell escapes every value
+            "".join(cell.table_cell(f"{url}#f-{feature.slug}") for feature, cell in self.cells)
+        )
 
 
 @dataclass
