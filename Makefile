@@ -9,7 +9,7 @@ DEV_INSTALLED := $(VENV)/.installed-dev-$(shell cat requirements.lock requiremen
 export HOST ?= 127.0.0.1
 export PORT ?= 8000
 
-.PHONY: run dev test system-packages lint samples check-deploy install install-dev lock superuser editor backup restore clean
+.PHONY: run dev test bench system-packages lint samples check-deploy install install-dev lock superuser editor backup restore clean
 
 run: install ## Install, migrate, load the data and serve it with gunicorn
 	$(BIN)/python manage.py migrate --noinput
@@ -39,6 +39,9 @@ lint: install-dev
 	$(BIN)/python manage.py lint_dataset --files
 
 # Production-like settings: DEBUG off, a real key, HTTPS on behind a proxy.
+bench: install ## Measure the public pages against a static file, at 1x and 10x the data (needs wrk)
+	$(BIN)/python bench/run.py
+
 samples: install ## Install and run every hello-world sample in its own venv (needs the network)
 	$(BIN)/python manage.py check_samples $(SAMPLE)
 

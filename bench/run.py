@@ -1,0 +1,235 @@
+"""`make bench`: how fast the public pages are, as a share of a static file served alongside.
+
+For each data size (the real data, then ten times it, made by tests/scale.py), the
+site is served by gunicorn exactly as `make run` serves it (3 workers) from its own
+embedded PostgreSQL in .data/bench/, twice:
+
+- warm: the page cache on, and every page requested once before it is measured;
+- cold: the page cache off (COMPARE_PAGE_CACHE=0), so every request renders afresh.
+
+In each run, wrk measures a copy of `/`'s HTML served as a static file by the same
+gunicorn and WhiteNoise (the ceiling, 100%), then each page. Every client sends
+`Accept-Encoding: br, gzip`, as browsers do, and the static copy has its .br and .gz
+files, as collectstatic makes them. Results are printed, and written to
+bench/results/ (git-ignored) as Markdown and JSON.
+
+Environment: BENCH_SECONDS (default 10), BENCH_SCALES (default "1,10"),
+BENCH_CONNECTIONS (default 16), WEB_CONCURRENCY (default 3).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+import brotli
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RESULTS = BASE_DIR / "bench" / "results"
+DATA_DIR = BASE_DIR / ".data" / "bench"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+SCALES = [int(scale) for scale in os.environ.get("BENCH_SCALES", "1,10").split(",")]
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+CEILING = "/static/bench/ceiling.html"
+PAGES = {
+    "/": "/",
+    "/?category=asynchronous": "/?category=asynchronous",
+    "framework page": "/frameworks/django/",
+    "compare, 3 frameworks": "/compare/?f=django&f=flask&f=fastapi",
+    "feature page": "/features/orm/",
+    "/choose/, JSON API preset": "/choose/?must=rest&must=openapi&must=validation",
+    "/data/dataset.json": "/data/dataset.json",
+}
+
+
+def main() -> int:
+    wrk = shutil.which("wrk")
+    if not wrk:
+        print("make bench needs wrk: sudo apt-get install -y wrk", file=sys.stderr)
+        return 1
+    environment = {
+        **os.environ,
+        "COMPARE_DATA_DIR": str(DATA_DIR),
+        "DATABASE_URL": "",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "bench-" + "x" * 50,
+        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "3"),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    report = {"date": stamp, "seconds": SECONDS, "connections": CONNECTIONS, "runs": []}
+    manage(environment, "migrate", "--noinput", "-v0")
+    manage(environment, "collectstatic", "--noinput", "-v0")
+    for scale in SCALES:
+        prepare_data(environment, scale)
+        write_ceiling(environment)
+        for mode in ("warm", "cold"):
+            run = measure(environment, wrk, scale, mode)
+            report["runs"].append(run)
+            print_run(run)
+    markdown = render_markdown(report)
+    (RESULTS / f"{stamp}.md").write_text(markdown)
+    (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2))
+    print(f"\nWritten to {(RESULTS / stamp).relative_to(BASE_DIR)}.md and .json")
+    return 0
+
+
+# --- The site ---------------------------------------------------------------------------
+
+
+def manage(environment: dict, *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=environment, check=True)
+
+
+def prepare_data(environment: dict, scale: int) -> None:
+    """The shipped dataset, grown to ``scale`` times its size, and fresh planner statistics."""
+    print(f"\nPreparing the data at {scale}x ...", flush=True)
+    manage(environment, "flush", "--noinput", "-v0")
+    manage(environment, "load_dataset", "-v0")
+    script = "from django.db import connection\n"
+    if scale > 1:
+        script += f"from tests.scale import grow_dataset\ngrow_dataset({scale})\n"
+    script += "connection.cursor().execute('ANALYZE')\n"
+    manage(environment, "shell", "-v0", "-c", script)
+
+
+class Site:
+    """gunicorn on a spare port, as `make run` starts it, stopped on leaving."""
+
+    def __init__(self, environment: dict, page_cache: bool):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.environment = {
+            **environment,
+            "PORT": str(self.port),
+            "COMPARE_PAGE_CACHE": "1" if page_cache else "0",
+        }
+
+    def __enter__(self) -> Site:
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "--config", "compare/gunicorn.conf.py",
+             "--access-logfile", "/dev/null"],
+            cwd=BASE_DIR, env=self.environment,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                fetch(self.url + "/healthz")
+                return self
+            except OSError:
+                time.sleep(0.3)
+        self.__exit__()
+        raise SystemExit(f"gunicorn did not answer on {self.url} within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - our own site
+        return response.read()
+
+
+def write_ceiling(environment: dict) -> None:
+    """`/`'s HTML as a static file, with the encodings collectstatic would have made.
+
+    WhiteNoise lists the static files when gunicorn starts, so this comes first.
+    """
+    with Site(environment, page_cache=False) as site:
+        html = fetch(site.url + "/")
+    folder = BASE_DIR / "staticfiles" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ceiling.html").write_bytes(html)
+    (folder / "ceiling.html.gz").write_bytes(gzip.compress(html, 9, mtime=0))
+    (folder / "ceiling.html.br").write_bytes(brotli.compress(html))
+
+
+# --- Measuring --------------------------------------------------------------------------
+
+
+def measure(environment: dict, wrk: str, scale: int, mode: str) -> dict:
+    print(f"Measuring at {scale}x, {mode} cache ({SECONDS} s a page) ...", flush=True)
+    with Site(environment, page_cache=mode == "warm") as site:
+        rows = []
+        for label, path in [("static copy of / (ceiling)", CEILING), *PAGES.items()]:
+            fetch(site.url + path)  # warm: fills the cache; cold: loads the code
+            rows.append({"page": label, "path": path, **run_wrk(wrk, site.url + path)})
+    ceiling = rows[0]["requests_per_second"]
+    for row in rows:
+        row["share_of_ceiling"] = round(100 * row["requests_per_second"] / ceiling, 1)
+    return {"scale": scale, "mode": mode, "pages": rows}
+
+
+def run_wrk(wrk: str, url: str) -> dict:
+    output = subprocess.run(
+        [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s",
+         "-H", "Accept-Encoding: br, gzip", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    failed = re.search(r"Socket errors: (.*)$", output, re.MULTILINE)
+    transfer = re.search(r"Transfer/sec:\s+(\S+)", output)
+    return {
+        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency.get("50", "?"),
+        "p99": latency.get("99", "?"),
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": failed.group(1) if failed else "",
+        "transfer_per_second": transfer.group(1) if transfer else "?",
+    }
+
+
+# --- Reporting --------------------------------------------------------------------------
+
+
+def table(run: dict) -> str:
+    lines = [
+        f"### {run['scale']}x data, {run['mode']} cache",
+        "",
+        "| page | req/s | share of the ceiling | p50 | p99 | errors |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in run["pages"]:
+        errors = row["errors"] + (1 if row["socket_errors"] else 0)
+        lines.append(
+            f"| {row['page']} | {row['requests_per_second']:.0f} | {row['share_of_ceiling']}% "
+            f"| {row['p50']} | {row['p99']} | {errors or ''} |"
+        )
+    return "\n".join(lines)
+
+
+def print_run(run: dict) -> None:
+    print("\n" + table(run) + "\n", flush=True)
+
+
+def render_markdown(report: dict) -> str:
+    header = (
+        f"# make bench, {report['date']}\n\n"
+        f"wrk -t2 -c{report['connections']} -d{report['seconds']}s, Accept-Encoding: br, gzip; "
+        f"gunicorn with {os.environ.get('WEB_CONCURRENCY', '3')} workers on this machine.\n"
+    )
+    return header + "\n" + "\n\n".join(table(run) for run in report["runs"]) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
