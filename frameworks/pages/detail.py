@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce, Lower
 
 from frameworks.models import (
@@ -178,8 +178,6 @@ def framework_page(framework: Framework) -> FrameworkPage:
         .filter(kind=ClaimKind.BUILT_ON, based_on=framework)
         .select_related(*CLAIM_RELATIONS)
     )
-    features = list(Feature.objects.published().in_display_order())
-
     by_kind: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_kind[claim.kind].append(claim)
@@ -214,11 +212,25 @@ def framework_page(framework: Framework) -> FrameworkPage:
             return None
         return FeatureRow(feature, Cell.of(verdict), feature_claims[feature.id])
 
+    # The features the sources speak about for it, and the interface features; not
+    # every feature: the page costs the same however many features there are.
+    spoken_of = {key[1] for key in verdict_by_key if key[0] == "feature"} | set(feature_claims)
+    features = list(
+        Feature.objects.published()
+        .in_display_order()
+        .filter(Q(id__in=spoken_of) | Q(slug__in=INTERFACE_FEATURES))
+    )
     feature_groups = by_feature_group(features, covered)
     # Features no source speaks about for it: only their names, grouped, and only the
-    # first of them, so the page stays small however many features there are.
-    unknown = [feature for feature in features if covered(feature) is None]
-    unknown_by_group = by_feature_group(unknown[:UNKNOWN_NAMED], lambda f: f)
+    # first of them; the rest are counted.
+    unknown = list(
+        Feature.objects.published()
+        .in_display_order()
+        .exclude(id__in=[feature.id for feature in features if covered(feature)])
+        .annotate(unknown_total=Window(Count("id")))[:UNKNOWN_NAMED]
+    )
+    unknown_total = unknown[0].unknown_total if unknown else 0
+    unknown_by_group = by_feature_group(unknown, lambda f: f)
     interfaces = [
         Interface(feature, Cell.of(verdict_by_key.get(("feature", feature.id))))
         for feature in features
@@ -242,7 +254,7 @@ def framework_page(framework: Framework) -> FrameworkPage:
         advice={AdviceKind(kind).label: items for kind, items in advice.items() if items},
         feature_groups=feature_groups,
         unknown_by_group=unknown_by_group,
-        unknown_more=max(0, len(unknown) - UNKNOWN_NAMED),
+        unknown_more=unknown_total - len(unknown),
         built_on=list(built_on.items()),
         built_upon=list(built_upon.items()),
         lifecycle=verdict_by_key.get((ClaimKind.LIFECYCLE,)),
@@ -251,7 +263,7 @@ def framework_page(framework: Framework) -> FrameworkPage:
         counts={
             "claims": len(claims),
             "known": len(known),
-            "features": len(features),
+            "features": sum(len(rows) for _, rows in feature_groups) + unknown_total,
             "disputed": sum(1 for row in known if row.cell.disputed),
             "superseded": sum(1 for claim in claims if claim.superseded),
         },
@@ -262,38 +274,55 @@ def nearest_alternatives(framework: Framework, limit: int = 3) -> list[Alternati
     """The published frameworks most like this one: in a shared category, most features shared.
 
     "Shared" counts features both support, in any way (built in, extension or package).
+    Counted in one aggregate over the verdicts of this framework's supported features,
+    not per candidate: the cost follows what this framework supports, not how many
+    frameworks there are.
     """
     mine = Verdict.objects.supported(Support.ANY).filter(framework=framework)
-    shared_features = (
-        Verdict.objects.supported(Support.ANY)
-        .filter(framework=OuterRef("pk"), feature_id__in=mine.values("feature_id"))
-        .values("framework")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
     my_categories = list(
         Verdict.objects.memberships().filter(framework=framework).select_related("category")
     )
     names = {m.category_id: m.category.name for m in my_categories}
     neighbours = Verdict.objects.memberships().filter(category_id__in=list(names))
-    candidates = list(
-        Framework.objects.published()
-        .exclude(pk=framework.pk)
-        .filter(pk__in=neighbours.values("framework_id"))
-        .annotate(shared=Coalesce(Subquery(shared_features), 0))
-        .order_by("-shared", Lower("name"))[:limit]
+    shared_counts = (
+        Verdict.objects.supported(Support.ANY)
+        .filter(
+            feature_id__in=mine.values("feature_id"),
+            framework_id__in=neighbours.values("framework_id"),
+            framework__status=PublicationStatus.PUBLISHED,
+        )
+        .exclude(framework_id=framework.id)
+        .values("framework_id", "framework__slug", "framework__name")
+        .annotate(shared=Count("key"))
+        .order_by("-shared", Lower("framework__name"))[:limit]
     )
+    sharing = [
+        (Framework(id=row["framework_id"], slug=row["framework__slug"],
+                   name=row["framework__name"]), row["shared"])
+        for row in shared_counts
+    ]  # fmt: skip
+    if len(sharing) < limit:  # neighbours with nothing in common come last, by name
+        sharing += [
+            (neighbour, 0)
+            for neighbour in Framework.objects.published()
+            .filter(pk__in=neighbours.values("framework_id"))
+            .exclude(pk__in=[framework.pk, *(candidate.pk for candidate, _ in sharing)])
+            .only("slug", "name")
+            .order_by(Lower("name"))[: limit - len(sharing)]
+        ]
     their_categories = _group(
-        neighbours.filter(framework__in=candidates).values_list("framework_id", "category_id"),
+        neighbours.filter(framework__in=[candidate.pk for candidate, _ in sharing]).values_list(
+            "framework_id", "category_id"
+        ),
         lambda pair: pair[0],
     )
     return [
         Alternative(
             candidate,
-            candidate.shared,
+            shared,
             [names[category] for _, category in their_categories[candidate.id]],
         )
-        for candidate in candidates
+        for candidate, shared in sharing
     ]
 
 

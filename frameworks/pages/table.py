@@ -231,8 +231,9 @@ def _facets(filterset, ids: list[int] | None, categories, features, shown_groups
     """
     valid = ids is not None
     options = filterset.options if valid else _raw_options(filterset)
+    listed = [f for f in features if f.group_id in shown_groups or f.slug in options["features"]]
     if valid:
-        in_category, with_feature, counted = _facet_counts(filterset, options)
+        in_category, with_feature, counted = _facet_counts(filterset, options, listed)
     else:
         in_category, with_feature, counted = {}, {}, {}
 
@@ -240,12 +241,9 @@ def _facets(filterset, ids: list[int] | None, categories, features, shown_groups
         return counts.get(key, 0) if valid else None
 
     feature_groups: dict[int, tuple[FeatureGroup, list[Option]]] = {}
-    for f in features:
-        if f.group_id in shown_groups or f.slug in options["features"]:
-            option = Option(
-                f.slug, f.name, count(with_feature, f.id), f.slug in options["features"]
-            )
-            feature_groups.setdefault(f.group_id, (f.group, []))[1].append(option)
+    for f in listed:
+        option = Option(f.slug, f.name, count(with_feature, f.id), f.slug in options["features"])
+        feature_groups.setdefault(f.group_id, (f.group, []))[1].append(option)
     return {
         "feature_groups": list(feature_groups.values()),
         "category": [
@@ -283,8 +281,12 @@ def _raw_options(filterset) -> dict:
     }
 
 
-def _facet_counts(filterset, options: dict) -> tuple[dict, dict, dict]:
-    """Counts over every matching row (not only this page), in three queries."""
+def _facet_counts(filterset, options: dict, listed: list[Feature]) -> tuple[dict, dict, dict]:
+    """Counts over every matching row (not only this page), in three queries.
+
+    Features are counted for the ``listed`` options only: counting every feature
+    would cost as much as the data is big.
+    """
     matching = filterset.without("page", "sort", "columns").values("pk")
     in_category = dict(
         Verdict.objects.memberships()
@@ -294,7 +296,7 @@ def _facet_counts(filterset, options: dict) -> tuple[dict, dict, dict]:
     )
     with_feature = dict(
         Verdict.objects.supported(options["support"])
-        .filter(framework_id__in=matching)
+        .filter(framework_id__in=matching, feature_id__in=[feature.id for feature in listed])
         .values_list("feature_id")
         .annotate(count=Count("framework_id", distinct=True))
     )
