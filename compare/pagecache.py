@@ -101,6 +101,11 @@ def public_page(view):
         finally:
             if token is not None:
                 _public_read.reset(token)
+        if token is not None and response.streaming and reading_from.get():
+            # An export reads as it streams, after this returns: from the same replica.
+            response.streaming_content = _reading_from(
+                reading_from.get(), response.streaming_content
+            )
         if staff:
             patch_cache_control(response, private=True, no_store=True, max_age=0)
         return response
@@ -359,6 +364,21 @@ def _recorded_stream(chunks, encoding: str, entry: Entry, key: str):
     _cache_set(last_good_key(key), entry)
 
 
+def _reading_from(database: str, chunks):
+    """Chunks made as a public page reading from ``database``, the request's replica."""
+    chunks = iter(chunks)
+    while True:
+        chosen, public = reading_from.set(database), _public_read.set(True)
+        try:
+            chunk = next(chunks, None)
+        finally:
+            _public_read.reset(public)
+            reading_from.reset(chosen)
+        if chunk is None:
+            return
+        yield chunk
+
+
 def compress(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
     """Brotli or gzip on the fly, for public responses the cache does not hold."""
     if not _compressible(response) or response.status_code in (204, 304):
@@ -403,18 +423,28 @@ def _compressed_stream(chunks, encoding: str):
 
 # --- The cache, which may be down ----------------------------------------------------
 
-_last_complaint = 0.0
+_last_complaint = float("-inf")
+_resting_until = float("-inf")
 
 
 def _cache_failed(error: Exception) -> None:
     # A stopped Redis means uncached pages, not errors: one warning a minute says so.
-    global _last_complaint
+    # And the cache rests for a few seconds: a Redis that hangs would otherwise make
+    # every request wait for its timeouts, three times over.
+    global _last_complaint, _resting_until
+    _resting_until = time.monotonic() + settings.PAGE_CACHE_RETRY_SECONDS
     if time.monotonic() - _last_complaint > 60:
         _last_complaint = time.monotonic()
         log.warning("Page cache unavailable, serving uncached pages: %s", error)
 
 
+def _cache_resting() -> bool:
+    return time.monotonic() < _resting_until
+
+
 def _cache_get(key: str):
+    if _cache_resting():
+        return None
     try:
         return page_store.get(key)
     except Exception as error:  # noqa: BLE001 - any cache failure means a miss
@@ -423,6 +453,8 @@ def _cache_get(key: str):
 
 
 def _cache_set(key: str, value) -> None:
+    if _cache_resting():
+        return
     try:
         page_store.set(key, value, timeout=settings.PAGE_CACHE_SECONDS)
     except Exception as error:  # noqa: BLE001 - any cache failure means no caching

@@ -182,6 +182,8 @@ else:
 PAGE_CACHE = env_bool("COMPARE_PAGE_CACHE", default=True)
 PAGE_CACHE_SECONDS = 24 * 3600  # old versions' pages age out; the version key does the rest
 PAGE_CACHE_MAX_BYTES = 2_000_000  # bigger exports are streamed, not stored
+# After a cache failure, pages skip the cache for this long before trying it again.
+PAGE_CACHE_RETRY_SECONDS = float(os.environ.get("COMPARE_PAGE_CACHE_RETRY_SECONDS", "5"))
 
 # --- Authentication ----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

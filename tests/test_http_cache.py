@@ -275,8 +275,9 @@ def test_during_an_outage_the_last_good_copy_is_served(client, cached, monkeypat
     assert visitor.get("/frameworks/flask/").status_code == 503, "never cached: the 503 page"
 
 
-def test_a_broken_cache_means_uncached_pages_not_errors(client, settings, caplog):
+def test_a_broken_cache_means_uncached_pages_not_errors(client, settings, caplog, monkeypatch):
     settings.PAGE_CACHE = True
+    settings.PAGE_CACHE_RETRY_SECONDS = 0  # try the cache at every request
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -284,13 +285,38 @@ def test_a_broken_cache_means_uncached_pages_not_errors(client, settings, caplog
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
-    pagecache._last_complaint = 0.0
+    monkeypatch.setattr(pagecache, "_last_complaint", float("-inf"))
+    monkeypatch.setattr(pagecache, "_resting_until", float("-inf"))
     for _ in range(3):
         response = client.get("/frameworks/django/")
         assert response.status_code == 200
         assert response["X-Page-Cache"] == "miss"
     warnings = [r for r in caplog.records if "Page cache unavailable" in r.getMessage()]
     assert len(warnings) == 1, "one warning a minute, not one a request"
+
+
+def test_after_a_cache_failure_pages_leave_the_cache_alone_for_a_while(
+    client, cached, settings, monkeypatch
+):
+    """A Redis that hangs must not cost every request its timeouts."""
+    calls = []
+
+    class Hanging:
+        def get(self, key):
+            calls.append(key)
+            raise TimeoutError("Timeout reading from socket")
+
+        set = get
+
+    monkeypatch.setattr(pagecache, "page_store", Hanging())
+    monkeypatch.setattr(pagecache, "_resting_until", float("-inf"))
+    settings.PAGE_CACHE_RETRY_SECONDS = 60
+    for _ in range(3):
+        assert client.get("/frameworks/flask/").status_code == 200
+    assert len(calls) == 1, "one failure, then the cache rests"
+    monkeypatch.setattr(pagecache, "_resting_until", float("-inf"))  # the rest is over
+    client.get("/frameworks/flask/")
+    assert len(calls) == 2
 
 
 def test_healthz_is_never_cached(client, cached):
@@ -316,3 +342,17 @@ def test_public_reads_go_to_the_replica_chosen_for_the_request_and_all_else_to_t
         pagecache.reading_from.reset(chosen)
     assert router.allow_migrate("replica_1", "frameworks") is False
     assert router.allow_migrate("default", "frameworks") is True
+
+
+def test_an_export_streamed_after_its_view_returned_reads_from_the_same_replica():
+    seen = []
+
+    def export():
+        for _ in range(2):
+            seen.append(ReplicaRouter().db_for_read(Framework))
+            yield b"chunk"
+
+    chunks = pagecache._reading_from("replica_1", export())
+    assert list(chunks) == [b"chunk", b"chunk"]
+    assert seen == ["replica_1", "replica_1"]
+    assert ReplicaRouter().db_for_read(Framework) is None, "and the primary again after"
