@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.utils.html import escape
@@ -99,25 +101,33 @@ class Cell:
     @property
     def status_html(self) -> SafeString:
         """The value in full: symbol and word, the package, since when, and the marks."""
-        html = (
+        markup = (
             f'<span class="status s-{escape(self.status)}"><span aria-hidden="true">'
             f"{self.symbol}</span> {escape(self.label)}</span>"
         )
         if self.detail:
-            html += f' <span class="detail">{escape(self.detail)}</span>'
+            markup += f' <span class="detail">{escape(self.detail)}</span>'
         if self.since:
-            html += f' <span class="since">since {escape(self.since)}</span>'
-        return mark_safe(html + self.marks_html)  # noqa: S308 - every value escaped
+            markup += f' <span class="since">since {escape(self.since)}</span>'
+        return mark_safe(markup + self.marks_html)  # noqa: S308 - every value escaped
 
     def table_cell(self, href: str) -> str:
         """The table's compact ``<td>``: symbol and word, the rest in the title."""
         if not self.known:
             return UNKNOWN_TABLE_CELL
-        return (
-            f'<td class="s-{escape(self.status)}"><a href="{escape(href)}" '
-            f'title="{escape(self.title)}"><span aria-hidden="true">{self.symbol}</span> '
-            f"{escape(self.label)}</a>{self.marks_html}</td>"
-        )
+        before, after = _table_cell_parts(self)
+        return before + html.escape(href) + after
+
+
+@lru_cache(maxsize=4096)
+def _table_cell_parts(cell: Cell) -> tuple[str, str]:
+    """A table cell's markup around its link. A page repeats a few dozen distinct values
+    hundreds of times, so each is made once (and escaped once)."""
+    return (
+        f'<td class="s-{html.escape(cell.status)}"><a href="',
+        f'" title="{html.escape(cell.title)}"><span aria-hidden="true">{cell.symbol}</span> '
+        f"{html.escape(cell.label)}</a>{cell.marks_html}</td>",
+    )
 
 
 UNKNOWN = Cell()
