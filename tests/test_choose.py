@@ -17,8 +17,10 @@ from django.http import QueryDict
 from frameworks.models import Claim, ClaimKind, Feature, Framework, Verdict
 from frameworks.pages.cells import Cell
 from frameworks.pages.choose import (
+    MAX_LISTED,
     MAX_NEEDS,
     PRESETS,
+    Catalogue,
     ChooseForm,
     Need,
     Outcome,
@@ -28,6 +30,8 @@ from frameworks.pages.choose import (
     assess_python,
     build_choice,
 )
+from frameworks.pages.choose import needs as choose_needs
+from frameworks.pages.choose import ranking as choose_ranking
 from frameworks.pages.table import load_reference_lists
 from tests.factories import make_category, make_claim, make_feature, make_framework, make_source
 from tests.factories import support as claim_support
@@ -433,6 +437,17 @@ def test_compare_the_top_three_opens_compare_with_them_ticked(client):
         assert re.search(rf'value="{slug}" id="c-{slug}" checked', compare)
 
 
+def test_with_two_that_fit_compare_the_top_two_never_takes_one_ruled_out(client):
+    query = "must=orm&must=admin-panel:built_in"
+    choice = choice_for(query)
+    assert choice.ranked_count == 2, [r.framework.slug for r in choice.ranked]
+    top = [r.framework.slug for r in choice.top]
+    assert top == [r.framework.slug for r in choice.ranked]
+    page = client.get(f"/choose/?{query}").content.decode()
+    href = "/compare/?" + "&amp;".join(f"f={slug}" for slug in top)
+    assert f'<a class="compare-top" href="{href}">Compare the top two</a>' in page
+
+
 def test_more_than_ten_ranked_are_listed_briefly_after_the_first_ten(client):
     query = "must=async-handlers&lifecycle=any"
     choice = choice_for(query)
@@ -577,3 +592,167 @@ def test_the_page_links_its_csv_and_json_with_the_same_needs(client):
     page = client.get("/choose/?must=orm&nice=websockets%3Ahigh").content.decode()
     assert 'href="/choose.csv?must=orm&amp;nice=websockets%3Ahigh"' in page
     assert 'href="/choose.json?must=orm&amp;nice=websockets%3Ahigh"' in page
+
+
+# --- Bounded, whatever the size of the data ----------------------------------------------------
+# The limits are made small here so that the real data goes past them; tests/test_query_budget.py
+# checks the real limits' bytes at ten and a hundred times the data.
+
+
+@pytest.fixture
+def small_limits(monkeypatch):
+    for name, value in [("MAX_LISTED", 10), ("MAX_OPENED", 3), ("MAX_FOUND", 2),
+                        ("MAX_GROUP_CHOICES", 3)]:  # fmt: skip
+        monkeypatch.setattr(choose_needs, name, value)
+    monkeypatch.setattr(choose_ranking, "RESULTS_LISTED", 12)
+    monkeypatch.setattr(choose_ranking, "RULED_OUT_LISTED", 5)
+
+
+def listed(page: str) -> list[str]:
+    """The features the form lists, in order (each has a must control)."""
+    return re.findall(r'id="must-([^"]+)"', page)
+
+
+def in_display_order() -> list[Feature]:
+    return list(Feature.objects.published().in_display_order())
+
+
+def test_with_the_real_data_the_form_lists_every_feature(client):
+    page = client.get("/choose/").content.decode()
+    assert listed(page) == [feature.slug for feature in in_display_order()]
+    assert len(listed(page)) <= MAX_LISTED
+    assert 'id="more-features"' not in page
+    assert 'id="find-feature"' not in page
+
+
+def test_the_form_lists_the_first_groups_and_says_how_many_more(client, small_limits):
+    features = in_display_order()
+    page = client.get("/choose/").content.decode()
+    # Whole groups in display order, while they fit in ten: Data (6), Templates (2).
+    first_groups = [f.slug for f in features if f.group.slug in ("data", "templates")]
+    assert listed(page) == first_groups
+    groups = len({f.group_id for f in features})
+    assert f"{len(first_groups)} of {len(features)} features are listed; " in text(page)
+    assert f"{len(features) - len(first_groups)} more in {groups - 2} groups." in text(page)
+    # The menu names three of the other groups, and says how many more there are.
+    menu = page[
+        page.index('id="open-group"') : page.index("</select>", page.index('id="open-group"'))
+    ]
+    assert re.findall(r'<option value="([^"]*)"', menu) == [
+        "",
+        "routing",
+        "interface",
+        "concurrency",
+    ]
+    assert f"The menu names 3 of the groups; {groups - 2 - 3} more" in text(page)
+    assert 'href="/features/"' in page
+
+
+def test_a_feature_not_listed_can_be_chosen_and_is_then_listed(client, small_limits):
+    last = in_display_order()[-1]  # Extensions and plugins: not among the first groups
+    assert last.slug not in listed(client.get("/choose/").content.decode())
+    query = f"must={last.slug}&nice=orm"
+    response = client.get(f"/choose/?{query}")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert listed(page)[-1] == last.slug  # in display order, after the first groups
+    assert f'<select class="auto-apply" id="must-{last.slug}" name="must">' in page
+    assert f'<details class="need-group" id="group-{last.group.slug}" open>' in page
+    choice = choice_for(query)
+    assert choice.ranked, "some framework has extensions"
+    assert f"{len(choice.ranked)} frameworks fit, {len(choice.ruled_out)} ruled out" in text(page)
+
+
+def test_a_group_asked_for_is_listed_with_the_chosen_features(client, small_limits):
+    features = in_display_order()
+    page = client.get("/choose/?group=security&must=orm").content.decode()
+    security = [f.slug for f in features if f.group.slug == "security"]
+    assert listed(page) == ["orm", *security[:3]]
+    assert '<option value="security" selected>Security</option>' in page
+    assert f"Security: the first 3 features are listed, {len(security) - 3} more" in text(page)
+    assert '<a href="?must=orm">List the first groups again</a>' in page
+    # The ranking's own address leaves the form's group and search out.
+    assert 'href="/choose.csv?must=orm"' in page
+    assert '<link rel="canonical" href="http://testserver/choose/?must=orm">' in page
+
+
+def test_a_search_lists_the_features_it_finds_and_counts_them(client, small_limits):
+    page = client.get("/choose/?find=Session").content.decode()
+    # Names, slugs and group names: Sessions, and the Caching and sessions group.
+    assert listed(page) == ["caching", "sessions"]
+    assert "2 features match “Session”." in text(page)
+    page = client.get("/choose/?find=auth").content.decode()
+    found = [
+        f.slug
+        for f in in_display_order()
+        if "auth" in f.name.lower() or "auth" in f.slug or "auth" in f.group.name.lower()
+    ]
+    assert len(found) > 2
+    assert listed(page) == found[:2]
+    assert f"{len(found)} features match “auth”; the first 2 are listed" in text(page)
+    assert "No feature matches “zzz”." in text(client.get("/choose/?find=zzz").content.decode())
+
+
+def test_the_ranking_names_a_bounded_number_and_says_how_many_more(client, small_limits):
+    query = "nice=orm&lifecycle=any"  # no must-have: every framework fits
+    choice = choice_for(query)
+    total = Framework.objects.published().count()
+    assert len(choice.ranked) == choice.ranked_count == total > 12
+    page = client.get(f"/choose/?{query}").content.decode()
+    assert f"{total} frameworks fit, 0 ruled out" in text(page)
+    assert page.count('<li class="result"') == 10
+    assert re.findall(r'<li value="(\d+)">', page) == ["11", "12"]
+    assert f"…and {total - 12} more fit." in text(page)
+    # Every one of them is in the exports.
+    rows = list(csv.DictReader(io.StringIO(body(client.get(f"/choose.csv?{query}")))))
+    assert [row["slug"] for row in rows] == [r.framework.slug for r in choice.ranked]
+
+
+def test_the_ruled_out_list_is_bounded_and_its_count_honest(client, small_limits):
+    query = "must=admin-panel:built_in"
+    choice = choice_for(query)
+    out = len(choice.ruled_out)
+    assert out == choice.ruled_out_count > 5
+    page = client.get(f"/choose/?{query}").content.decode()
+    assert f"{len(choice.ranked)} framework" in text(page)
+    assert f", {out} ruled out" in text(page)
+    shown = re.findall(r'<li id="out-([^"]+)">', page)
+    assert shown == [r.framework.slug for r in choice.ruled_out[:5]]
+    assert f"…and {out - 5} more ruled out: the first 5 of {out} are listed." in text(page)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        *(preset.query for preset in PRESETS),
+        "must=admin-panel:built_in&must=orm",
+        "must=authentication:official&nice=websockets:high&category=full-stack&python=3.12",
+        "nice=orm:low&nice=templates&interface=asgi&lifecycle=maintained",
+    ],
+)
+def test_every_framework_is_placed_as_its_explanation_says(query):
+    """The page places every framework from the values it has, and explains only those it
+    shows: the explanation (each Result) must agree with the place, for every framework."""
+    choice = choice_for(query)
+    assert len(choice.ranked) + len(choice.ruled_out) == Framework.objects.published().count()
+    assert all(not result.misses for result in choice.ranked)
+    assert [result.rank for result in choice.ranked] == list(range(1, len(choice.ranked) + 1))
+    keys = [result.sort_key for result in choice.ranked]
+    assert keys == sorted(keys)
+    assert all(result.misses for result in choice.ruled_out)
+    keys = [(len(r.misses), r.framework.name.lower(), r.framework.slug) for r in choice.ruled_out]
+    assert keys == sorted(keys)
+    for standing in choice.standings:
+        result = standing.result
+        assert (standing.score, standing.built_in, standing.misses) == (
+            result.score, result.built_in, len(result.misses)
+        )  # fmt: skip
+
+
+def test_the_form_reads_the_features_as_rows_and_makes_the_few_it_needs():
+    catalogue = Catalogue.load()
+    assert list(catalogue) == [feature.slug for feature in in_display_order()]
+    orm = catalogue["orm"]
+    assert (orm.name, orm.group.name, orm.get_absolute_url()) == ("ORM", "Data", "/features/orm/")
+    assert catalogue["orm"] is orm
+    assert "bogus" not in catalogue

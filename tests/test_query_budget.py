@@ -35,6 +35,8 @@ PAGES = [
     "&category=full-stack&interface=wsgi&lifecycle=maintained&python=3.12",
     "/choose/?must=async-handlers&lifecycle=any",  # hundreds ranked: ten in full
     "/choose/",
+    # The form narrowed to a group and a search that finds hundreds, a generated need chosen.
+    "/choose/?find=generated&group=gen-group-7&must=gen-feature-40",
     "/choose.csv?must=rest&nice=openapi:high&nice=authentication",
     "/choose.json?must=rest&nice=openapi:high&nice=authentication&lifecycle=any",
     "/data/",
@@ -47,8 +49,12 @@ PAGES = [
 
 
 # Beyond these a page is not bounded: the table pages its rows and names a limited
-# number of column groups, framework pages name a limited number of unknown features.
-BYTE_BUDGET = dict.fromkeys(["/", "/frameworks/django/", "/frameworks/gen-framework-7/"], 150_000)
+# number of column groups, framework pages name a limited number of unknown features,
+# /choose/ lists a limited number of features, ranked and ruled-out frameworks.
+CHOOSE_PAGES = [url for url in PAGES if url.startswith("/choose/")]
+BYTE_BUDGET = dict.fromkeys(
+    ["/", "/frameworks/django/", "/frameworks/gen-framework-7/", *CHOOSE_PAGES], 150_000
+)
 
 
 def grown(times: int, django_db_blocker):

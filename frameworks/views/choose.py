@@ -4,8 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
+from frameworks.models import Category
 from frameworks.pages import choose as builder
-from frameworks.pages.table import load_reference_lists
 from frameworks.views import opendata
 from frameworks.views.table import bad_request_text, is_htmx
 
@@ -13,7 +13,8 @@ NO_NEEDS = "State at least one must-have or nice-to-have (must=… or nice=…).
 
 
 def choose(request: HttpRequest, fmt: str = "html") -> HttpResponse:
-    categories, features, _ = load_reference_lists()
+    categories = list(Category.objects.order_by("position", "name"))
+    features = builder.Catalogue.load()  # rows: the page makes instances of the few it shows
     form = builder.ChooseForm(request.GET, categories=categories, features=features)
     valid = form.is_valid()
     if fmt != "html":
@@ -31,7 +32,9 @@ def choose(request: HttpRequest, fmt: str = "html") -> HttpResponse:
         "form": form,
         "presets": builder.PRESETS,
         "current_preset": builder.current_preset(needs) if valid else "",
-        "picker": builder.picker(features, needs),
+        "picker": builder.picker(
+            features, needs, group=request.GET.get("group", ""), find=request.GET.get("find", "")
+        ),
         "needs": needs,
         "choice": builder.build_choice(form) if valid and needs else None,
     }

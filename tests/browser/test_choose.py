@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from frameworks.models import Claim, Framework, Verdict
 from frameworks.pages.choose import PRESETS
-from tests.browser.tools import DESKTOP, PHONE, screenshot
+from tests.browser.tools import DESKTOP, PHONE, axe_violations, screenshot, vnu_errors
 
 SITE_WITH_ADMIN = PRESETS[0]
 RESULTS = "ol.ranking > li.result"
@@ -155,3 +155,40 @@ def test_the_first_visit_and_a_refused_need(site, open_page):
     assert response.status == 400
     expect(page.get_by_role("alert")).to_contain_text("the weight is low, medium or high")
     screenshot(page, "choose-refused-phone")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_visitor_finds_a_feature_opens_a_group_and_ranks(site, open_page, axe_source, javascript):
+    """However many features there are, the form lists some; a search and a group reach the
+    others, and what is chosen stays in the address."""
+    page = open_page(viewport=PHONE, javascript=javascript)
+    page.goto(site + "/choose/?find=sess")
+    expect(page.locator("#find-feature")).to_have_value("sess")
+    expect(page.locator("[id^=must-]")).to_have_count(2)  # Caching, Sessions
+    page.locator("#must-sessions").check()
+    if not javascript:
+        page.get_by_role("button", name="Rank frameworks").click()
+    expect(page).to_have_url(re.compile(r"must=sessions.*find=sess|find=sess.*must=sessions"))
+    # Now a choice: the tick became a select once the new form is in (a checkbox has
+    # the same value, so waiting on the select is what waits for the swap).
+    expect(page.locator("select#must-sessions")).to_have_value("sessions")
+    expect(page.locator("#results-title")).to_contain_text("fit")
+
+    page.locator("#open-group").select_option("security")
+    if not javascript:
+        page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"group=security"))
+    expect(page.locator("#must-authentication")).to_be_visible()
+    expect(page.locator("select#must-sessions")).to_have_value("sessions")
+    assert "must=sessions" in page.url
+    if javascript:  # axe needs it
+        assert not axe_violations(page, axe_source)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.locator("#more-features").scroll_into_view_if_needed()
+    screenshot(page, f"choose-find-and-group-phone-{'js' if javascript else 'no-js'}")
+
+
+def test_the_narrowed_form_is_valid_html(site, page, vnu_command, tmp_path):
+    html = page.request.get(site + "/choose/?find=auth&group=security&must=orm").text()
+    errors = vnu_errors(vnu_command, {"choose, narrowed": html}, tmp_path)
+    assert not errors, errors

@@ -14,6 +14,9 @@ The query string, short and stable so that a result can be shared:
                                            maintained (active or maintenance only), any
     &python=3.12                           runs on that Python, where a source says which
 
+    &find=sessions&group=security          for the form only: list the features a search finds,
+                                           or a group's; left out of the ranking's address
+
 A feature ticked as both a must-have and a nice-to-have is a must-have (each row of
 the form has both). Blank values (a form's "not needed") are dropped; the same
 feature twice with different choices is an error, and so are more than
@@ -27,15 +30,22 @@ how many needs they meet built in, then by name. Unknown never counts as met.
 Two modules: ``needs`` reads what a visitor asks for (the form, the presets, the
 form's rows); ``ranking`` holds the rule, each framework's explanation and the order.
 
-Queries, whatever the size of the data: the reference lists (categories, features),
-the published frameworks, the verdicts on the chosen features and the constraints,
-the claims behind the results shown in full, and their advice; claims on cells
-where sources disagree on how add one more.
+Bounded, whatever the size of the data. The page lists the chosen features and the first
+groups' (``MAX_LISTED`` features), a group asked for and what a search finds, and names at
+most ``RESULTS_LISTED`` ranked frameworks (``RESULTS_IN_FULL`` of them explained) and
+``RULED_OUT_LISTED`` ruled out, each list with its total; the exports hold every framework.
+Every framework is placed from the published values it has, but only those shown are
+explained point by point. Queries: the reference lists (categories, features as rows), the
+published frameworks, the verdicts on the chosen features and the constraints, the claims
+behind the results shown in full, and their advice; claims on cells where sources disagree
+on how add one more.
 """
 
 from frameworks.pages.choose.needs import (
+    MAX_LISTED,
     MAX_NEEDS,
     PRESETS,
+    Catalogue,
     ChooseForm,
     Need,
     Preset,
@@ -45,6 +55,8 @@ from frameworks.pages.choose.needs import (
 )
 from frameworks.pages.choose.ranking import (
     RESULTS_IN_FULL,
+    RESULTS_LISTED,
+    RULED_OUT_LISTED,
     Choice,
     Outcome,
     Point,
@@ -57,9 +69,13 @@ from frameworks.pages.choose.ranking import (
 )
 
 __all__ = [
+    "MAX_LISTED",
     "MAX_NEEDS",
     "PRESETS",
     "RESULTS_IN_FULL",
+    "RESULTS_LISTED",
+    "RULED_OUT_LISTED",
+    "Catalogue",
     "ChooseForm",
     "Choice",
     "Need",

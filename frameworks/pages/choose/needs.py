@@ -5,12 +5,16 @@ The query-string design is described in ``frameworks/pages/choose/__init__.py``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django import forms
+from django.db import models
 
-from frameworks.models import Category, Feature, Support
+from frameworks.models import Category, Feature, FeatureGroup, Support
 
 MAX_NEEDS = 20  # must-haves and nice-to-haves together
 MAX_VALUES = 100  # values of one parameter, before repeats are dropped
@@ -121,10 +125,21 @@ class ChooseForm(forms.Form):
         choices=[("", "Any version"), *((v, f"Python {v}") for v in PYTHON_VERSIONS)],
     )
 
-    def __init__(self, data, *, categories: list[Category], features: list[Feature]):
+    def __init__(
+        self,
+        data,
+        *,
+        categories: list[Category],
+        features: Mapping[str, Feature] | Iterable[Feature],
+    ):
+        """``features``: the published ones, by slug (a ``Catalogue``) or as a list."""
         super().__init__(data)
         self.categories = {category.slug: category for category in categories}
-        self.features = {feature.slug: feature for feature in features}
+        self.features = (
+            features
+            if isinstance(features, Mapping)
+            else {feature.slug: feature for feature in features}
+        )
         self.fields["category"].choices = [("", "Any category")] + [
             (c.slug, c.name) for c in categories
         ]
@@ -275,7 +290,83 @@ PRESETS = (
 )
 
 
-# --- The form's rows ----------------------------------------------------------------------------
+# --- The published features, and the form's rows ---------------------------------------------
+
+# The form lists a bounded number of features whatever their number (the real data's all fit):
+# the chosen ones, and whole groups in display order up to MAX_LISTED features; or, instead of
+# those groups, a group asked for (?group=) and the features a search finds (?find=). The
+# others are counted, with a menu of some of their groups and the search to reach every one.
+MAX_LISTED = 60
+MAX_OPENED = 40  # features of the group asked for
+MAX_FOUND = 30  # features a search lists
+MAX_GROUP_CHOICES = 40  # groups the "open a group" menu names
+MAX_FIND = 100  # characters of a search that are kept
+
+
+def model_from[M: models.Model](model: type[M], db: str, values: dict) -> M:
+    """A model instance from a few of its fields, the others deferred (as ``only()`` makes)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
+class FeatureRow(NamedTuple):
+    id: int
+    slug: str
+    name: str
+    group_id: int
+
+
+class Catalogue(Mapping[str, Feature]):
+    """The published features in display order, by slug: rows, and model instances for the few
+    the page uses (the needs, the rows of the form). At a hundred times the data, an instance
+    for every feature was a third of the time the page took.
+    """
+
+    def __init__(self, rows: list[FeatureRow], groups: dict[int, tuple[str, str]], db: str):
+        self.rows = rows
+        self.groups = groups  # id: (slug, name), in display order
+        self.by_slug = {row.slug: row for row in rows}
+        self._db = db
+        self._features: dict[str, Feature] = {}
+        self._groups: dict[int, FeatureGroup] = {}
+
+    @classmethod
+    def load(cls) -> Catalogue:
+        features = Feature.objects.published().in_display_order()
+        values = features.values_list(
+            "id", "slug", "name", "group_id", "group__slug", "group__name"
+        )
+        rows, groups = [], {}
+        for id_, slug, name, group_id, group_slug, group_name in values:
+            rows.append(FeatureRow(id_, slug, name, group_id))
+            if group_id not in groups:
+                groups[group_id] = (group_slug, group_name)
+        return cls(rows, groups, features.db)
+
+    def __getitem__(self, slug: str) -> Feature:
+        if slug not in self._features:
+            row = self.by_slug[slug]
+            values = {"id": row.id, "slug": slug, "name": row.name, "group_id": row.group_id}
+            feature = model_from(Feature, self._db, values)
+            feature.group = self.group(row.group_id)
+            self._features[slug] = feature
+        return self._features[slug]
+
+    def __contains__(self, slug) -> bool:
+        return slug in self.by_slug
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.by_slug)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def group(self, group_id: int) -> FeatureGroup:
+        if group_id not in self._groups:
+            slug, name = self.groups[group_id]
+            values = {"id": group_id, "slug": slug, "name": name}
+            self._groups[group_id] = model_from(FeatureGroup, self._db, values)
+        return self._groups[group_id]
 
 
 @dataclass
@@ -286,14 +377,113 @@ class PickerRow:
     need: Need | None
 
 
-def picker(features: list[Feature], needs: list[Need]) -> list[tuple]:
-    """Feature groups in display order, each with its rows and how many are chosen."""
+@dataclass
+class PickerGroup:
+    group: FeatureGroup
+    rows: list[PickerRow] = field(default_factory=list)
+    open: bool = False
+
+    @property
+    def chosen(self) -> int:
+        return sum(1 for row in self.rows if row.need)
+
+
+@dataclass
+class Picker:
+    """The features the form lists, by group, and how to reach the others."""
+
+    groups: list[PickerGroup]
+    total: int  # published features
+    more_groups: int  # groups with features not listed
+    group_choices: list[FeatureGroup]  # some of them, for the "open a group" menu
+    unnamed_groups: int  # groups with features not listed that the menu does not name
+    opened: FeatureGroup | None = None
+    opened_listed: int = 0  # features of the opened group listed
+    opened_more: int = 0  # and not listed
+    find: str = ""
+    found: int = 0  # features the search matches
+    found_listed: int = 0
+
+    @property
+    def narrowed(self) -> bool:
+        """A group or a search lists features instead of the first groups."""
+        return bool(self.opened or self.find)
+
+    @property
+    def shown(self) -> int:
+        return sum(len(group.rows) for group in self.groups)
+
+    @property
+    def more(self) -> int:
+        return self.total - self.shown
+
+    @property
+    def found_more(self) -> int:
+        return self.found - self.found_listed
+
+
+def picker(catalogue: Catalogue, needs: list[Need], *, group: str = "", find: str = "") -> Picker:
+    """The form's rows: the chosen features, and the first groups' or the group asked for and
+    what a search finds; groups in display order, each with its rows in display order."""
     chosen = {need.feature.slug: need for need in needs if not need.interface}
-    groups: dict[int, tuple] = {}
-    for feature in features:
-        row = PickerRow(feature, chosen.get(feature.slug))
-        groups.setdefault(feature.group_id, (feature.group, []))[1].append(row)
-    return [(group, rows, sum(1 for row in rows if row.need)) for group, rows in groups.values()]
+    listed = set(chosen)
+    sizes = Counter(row.group_id for row in catalogue.rows)
+    opened_id = next((id_ for id_, (slug, _) in catalogue.groups.items() if slug == group), None)
+    members: list[str] = []
+    if opened_id is not None:
+        members = [row.slug for row in catalogue.rows if row.group_id == opened_id]
+        listed.update(members[:MAX_OPENED])
+
+    find = " ".join(find.split())[:MAX_FIND]
+    found: list[str] = []
+    if find:
+        needle = find.casefold()
+        groups_found = {
+            id_ for id_, (_, name) in catalogue.groups.items() if needle in name.casefold()
+        }
+        found = [
+            row.slug
+            for row in catalogue.rows
+            if needle in row.name.casefold() or needle in row.slug or row.group_id in groups_found
+        ]
+        listed.update(found[:MAX_FOUND])
+    found_shown = set(found[:MAX_FOUND])
+    if opened_id is None and not find:
+        first_groups, taken = set(), 0
+        for group_id in catalogue.groups:
+            if taken + sizes[group_id] > MAX_LISTED:
+                break
+            first_groups.add(group_id)
+            taken += sizes[group_id]
+        if first_groups:
+            listed.update(row.slug for row in catalogue.rows if row.group_id in first_groups)
+        else:  # a first group bigger than the list: its first features
+            listed.update(row.slug for row in catalogue.rows[:MAX_LISTED])
+
+    shown: dict[int, PickerGroup] = {}
+    for row in catalogue.rows:
+        if row.slug in listed:
+            entry = shown.setdefault(row.group_id, PickerGroup(catalogue.group(row.group_id)))
+            entry.rows.append(PickerRow(catalogue[row.slug], chosen.get(row.slug)))
+            if row.slug in chosen or row.slug in found_shown or row.group_id == opened_id:
+                entry.open = True
+    listed_in = Counter(catalogue.by_slug[slug].group_id for slug in listed)
+    unlisted = [id_ for id_ in catalogue.groups if listed_in[id_] < sizes[id_]]
+    others = [id_ for id_ in unlisted if id_ != opened_id]
+    choices = others[:MAX_GROUP_CHOICES]
+    return Picker(
+        groups=list(shown.values()),
+        total=len(catalogue),
+        more_groups=len(unlisted),
+        group_choices=[catalogue.group(id_) for id_ in choices],
+        unnamed_groups=len(others) - len(choices),
+        opened=catalogue.group(opened_id) if opened_id is not None else None,
+        opened_listed=len(members[:MAX_OPENED]),
+        opened_more=len(members[MAX_OPENED:]),
+        find=find,
+        found=len(found),
+        found_listed=len(found_shown),
+    )
 
 
 def current_preset(needs: list[Need]) -> str:

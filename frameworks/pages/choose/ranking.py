@@ -6,10 +6,11 @@ Written out, with a worked example, in docs/data.md ("How /choose/ ranks framewo
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 from django.db.models import Q
-from django.db.models.functions import Lower
 
 from frameworks.models import (
     AdviceKind,
@@ -25,9 +26,12 @@ from frameworks.models import (
     VerdictStatus,
 )
 from frameworks.pages.cells import UNKNOWN, Cell
-from frameworks.pages.choose.needs import COUNTS_WORDING, ChooseForm, Need
+from frameworks.pages.choose.needs import COUNTS_WORDING, ChooseForm, Need, model_from
 
+# The page is bounded whatever the number of frameworks; the exports hold every one.
 RESULTS_IN_FULL = 10  # ranked frameworks shown with every reason; the rest in a short list
+RESULTS_LISTED = 50  # ranked frameworks the page names, those in full included
+RULED_OUT_LISTED = 50  # frameworks ruled out that the page names
 TOP = 3  # "compare the top three"
 ADVICE_KINDS = (AdviceKind.CONSIDER_IF, AdviceKind.THINK_TWICE_IF)
 
@@ -156,6 +160,21 @@ def assess_category(category: Category, verdict: dict | None) -> Assessment:
 # --- The result --------------------------------------------------------------------------------
 
 
+def _earned(need: Need | None, outcome: str) -> int:
+    return need.points if need and outcome == Outcome.MET else 0
+
+
+def _built_in(outcome: str, how: str) -> bool:
+    return outcome == Outcome.MET and how == How.BUILT_IN
+
+
+def _rules_out(kind: str, outcome: str) -> bool:
+    """A must-have or a constraint not met; a Python version no source states does not."""
+    if kind == "nice" or outcome == Outcome.MET:
+        return False
+    return not (kind == "python" and outcome == Outcome.CHECK)
+
+
 @dataclass
 class Point:
     """One reason in a framework's explanation: a need or a constraint, and how it fares."""
@@ -171,20 +190,15 @@ class Point:
 
     @property
     def earned(self) -> int:
-        return self.need.points if self.need and self.outcome == Outcome.MET else 0
+        return _earned(self.need, self.outcome)
 
     @property
     def built_in(self) -> bool:
-        return (
-            self.outcome == Outcome.MET and self.cell is not None and self.cell.how == How.BUILT_IN
-        )
+        return self.cell is not None and _built_in(self.outcome, self.cell.how)
 
     @property
     def rules_out(self) -> bool:
-        """A must-have or a constraint not met; a Python version no source states does not."""
-        if self.kind == "nice" or self.outcome == Outcome.MET:
-            return False
-        return not (self.kind == "python" and self.outcome == Outcome.CHECK)
+        return _rules_out(self.kind, self.outcome)
 
     @property
     def outcome_label(self) -> str:
@@ -235,21 +249,77 @@ class Result:
         return (-self.score, -self.built_in, self.framework.name.lower(), self.framework.slug)
 
 
+@dataclass(eq=False)
+class Standing:
+    """Where a framework stands, worked out for every framework before any is explained: the
+    page explains the few it shows (a Result each), the exports every one."""
+
+    framework: tuple[int, str, str]  # id, slug, name
+    score: int
+    built_in: int
+    misses: int
+    rank: int = 0
+    result: Result | None = None
+
+    @property
+    def sort_key(self) -> tuple:
+        """As ``Result.sort_key`` (ranked) and the ruled-out order."""
+        _, slug, name = self.framework
+        if self.misses:
+            return (self.misses, name.lower(), slug)
+        return (-self.score, -self.built_in, name.lower(), slug)
+
+
 @dataclass
 class Choice:
     form: ChooseForm
     needs: list[Need]
-    ranked: list[Result]
-    ruled_out: list[Result]
+    standings: list[Standing]  # ranked, in order, then ruled out, in order
+    ranked_count: int
     in_full: int  # how many ranked results carry their sources and advice
+    explain: Callable[[Standing], Result] = field(repr=False)
+
+    def _results(self, standings: list[Standing]) -> list[Result]:
+        for standing in standings:
+            if standing.result is None:
+                standing.result = self.explain(standing)
+        return [standing.result for standing in standings]
+
+    @cached_property
+    def ranked(self) -> list[Result]:
+        """Every ranked framework, explained (the exports; the page shows some)."""
+        return self._results(self.standings[: self.ranked_count])
+
+    @cached_property
+    def ruled_out(self) -> list[Result]:
+        return self._results(self.standings[self.ranked_count :])
+
+    @property
+    def ruled_out_count(self) -> int:
+        return len(self.standings) - self.ranked_count
 
     @property
     def shown_in_full(self) -> list[Result]:
-        return self.ranked[: self.in_full]
+        return self._results(self.standings[: min(self.in_full, self.ranked_count)])
 
     @property
     def shown_briefly(self) -> list[Result]:
-        return self.ranked[self.in_full :]
+        listed = min(max(self.in_full, RESULTS_LISTED), self.ranked_count)
+        return self._results(self.standings[self.in_full : listed])
+
+    @property
+    def more_ranked(self) -> int:
+        """Ranked frameworks the page does not name."""
+        return max(0, self.ranked_count - max(self.in_full, RESULTS_LISTED))
+
+    @property
+    def ruled_out_shown(self) -> list[Result]:
+        start = self.ranked_count
+        return self._results(self.standings[start : start + RULED_OUT_LISTED])
+
+    @property
+    def more_ruled_out(self) -> int:
+        return max(0, self.ruled_out_count - RULED_OUT_LISTED)
 
     @property
     def musts(self) -> list[Need]:
@@ -265,7 +335,14 @@ class Choice:
 
     @property
     def top(self) -> list[Result]:
-        return self.ranked[:TOP] if len(self.ranked) >= 2 else []
+        return (
+            self._results(self.standings[: min(TOP, self.ranked_count)])
+            if self.ranked_count >= 2
+            else []
+        )
+
+
+FRAMEWORK_FIELDS = ("id", "slug", "name")
 
 
 def build_choice(form: ChooseForm, *, in_full: int | None = RESULTS_IN_FULL) -> Choice:
@@ -276,7 +353,8 @@ def build_choice(form: ChooseForm, *, in_full: int | None = RESULTS_IN_FULL) -> 
         form.chosen_lifecycle,
         form.chosen_python,
     )
-    frameworks = list(Framework.objects.published().order_by(Lower("name")).only("slug", "name"))
+    published = Framework.objects.published()
+    frameworks = list(published.values_list(*FRAMEWORK_FIELDS))
     feature_ids = [need.feature.id for need in needs]
 
     wanted = Q(kind=ClaimKind.FEATURE, feature_id__in=feature_ids)
@@ -287,7 +365,7 @@ def build_choice(form: ChooseForm, *, in_full: int | None = RESULTS_IN_FULL) -> 
     if category:
         wanted |= Q(kind=ClaimKind.CATEGORY, category=category)
     cells: dict[tuple[int, int], dict] = {}
-    facts: dict[tuple[int, str], dict] = {}
+    facts: dict[str, dict[int, dict]] = defaultdict(dict)
     for verdict in Verdict.objects.filter(
         wanted, framework__status=PublicationStatus.PUBLISHED
     ).values(
@@ -297,56 +375,166 @@ def build_choice(form: ChooseForm, *, in_full: int | None = RESULTS_IN_FULL) -> 
         if verdict["kind"] == ClaimKind.FEATURE:
             cells[(verdict["framework_id"], verdict["feature_id"])] = verdict
         else:
-            facts[(verdict["framework_id"], verdict["kind"])] = verdict
-    sides = _how_sides(cells)
+            facts[verdict["kind"]][verdict["framework_id"]] = verdict
 
-    results = []
-    for framework in frameworks:
-        points = []
-        for need in needs:
-            verdict = cells.get((framework.id, need.feature.id))
-            cell = Cell.of(verdict) if verdict else UNKNOWN
-            judged = assess(need, cell, sides.get((framework.id, need.feature.id), frozenset()))
-            points.append(
-                Point(
-                    "interface" if need.interface else need.role,
-                    need.feature.name,
-                    judged.outcome,
-                    judged.reason,
-                    f"f-{need.feature.slug}",
-                    need=need,
-                    cell=cell,
-                )
+    # In the order the explanation lists them: category, (the interface,) lifecycle, Python.
+    constraints = []
+    if category:
+        constraints.append(
+            Constraint(
+                "category",
+                category.name,
+                "categories",
+                partial(assess_category, category),
+                facts[ClaimKind.CATEGORY],
             )
-        constraints = [point for point in points if point.kind == "interface"]
-        points = [point for point in points if point.kind != "interface"]
-        if category:
-            judged = assess_category(category, facts.get((framework.id, ClaimKind.CATEGORY)))
-            constraints.insert(
-                0, Point("category", category.name, judged.outcome, judged.reason, "categories")
+        )
+    if lifecycle != "any":
+        constraints.append(
+            Constraint(
+                "lifecycle",
+                "Lifecycle",
+                "fact-lifecycle",
+                partial(assess_lifecycle, lifecycle),
+                facts[ClaimKind.LIFECYCLE],
             )
-        if lifecycle != "any":
-            judged = assess_lifecycle(lifecycle, facts.get((framework.id, ClaimKind.LIFECYCLE)))
-            constraints.append(
-                Point("lifecycle", "Lifecycle", judged.outcome, judged.reason, "fact-lifecycle")
+        )
+    if python:
+        constraints.append(
+            Constraint(
+                "python",
+                f"Python {python}",
+                "fact-python",
+                partial(assess_python, python),
+                facts[ClaimKind.PYTHON],
             )
-        if python:
-            judged = assess_python(python, facts.get((framework.id, ClaimKind.PYTHON)))
-            constraints.append(
-                Point("python", f"Python {python}", judged.outcome, judged.reason, "fact-python")
-            )
-        results.append(Result(framework, points, constraints))
+        )
+    judge = Judge(needs, cells, _how_sides(cells), constraints, published.db)
 
-    ranked = sorted((r for r in results if not r.misses), key=lambda r: r.sort_key)
-    for rank, result in enumerate(ranked, start=1):
-        result.rank = rank
-    ruled_out = sorted(
-        (r for r in results if r.misses),
-        key=lambda r: (len(r.misses), r.framework.name.lower(), r.framework.slug),
+    standings = judge.standings(frameworks)
+    ranked = sorted((s for s in standings if not s.misses), key=lambda s: s.sort_key)
+    for rank, standing in enumerate(ranked, start=1):
+        standing.rank = rank
+    ruled_out = sorted((s for s in standings if s.misses), key=lambda s: s.sort_key)
+    choice = Choice(
+        form,
+        needs,
+        ranked + ruled_out,
+        len(ranked),
+        len(ranked) if in_full is None else in_full,
+        judge.explain,
     )
     # Exports carry every framework's sources; the page, those of the results shown in full.
-    _attach_evidence(results if in_full is None else ranked[:in_full], feature_ids, cells)
-    return Choice(form, needs, ranked, ruled_out, len(ranked) if in_full is None else in_full)
+    shown = [*choice.ranked, *choice.ruled_out] if in_full is None else choice.shown_in_full
+    _attach_evidence(shown, feature_ids, cells)
+    return choice
+
+
+@dataclass(frozen=True)
+class Constraint:
+    kind: str  # category, lifecycle, python
+    label: str
+    anchor: str
+    assess: Callable[[dict | None], Assessment]  # a framework's fact (None: none) -> outcome
+    facts: dict[int, dict]  # by framework
+
+
+@dataclass
+class Judge:
+    """The rule, applied to the published values fetched for one visitor's needs.
+
+    ``standings`` places every framework; ``explain`` writes out, point by point, the few
+    a page shows (or all, for the exports). Both judge each value with ``assess`` and count
+    it with ``_earned``, ``_built_in`` and ``_rules_out``, so they always agree.
+    """
+
+    needs: list[Need]
+    cells: dict[tuple[int, int], dict]  # (framework, feature): its published value
+    sides: dict[tuple[int, int], frozenset[str]]
+    constraints: list[Constraint]
+    db: str
+
+    def judge(self, need: Need, framework_id: int | None) -> tuple[Assessment, Cell]:
+        key = (framework_id, need.feature.id)
+        verdict = self.cells.get(key)
+        cell = Cell.of(verdict) if verdict else UNKNOWN
+        return assess(need, cell, self.sides.get(key, frozenset())), cell
+
+    @staticmethod
+    def kind(need: Need) -> str:
+        return "interface" if need.interface else need.role
+
+    def explain(self, standing: Standing) -> Result:
+        framework_id = standing.framework[0]
+        values = dict(zip(FRAMEWORK_FIELDS, standing.framework, strict=True))
+        points, constraints = [], []
+        for need in self.needs:
+            judged, cell = self.judge(need, framework_id)
+            point = Point(
+                self.kind(need),
+                need.feature.name,
+                judged.outcome,
+                judged.reason,
+                f"f-{need.feature.slug}",
+                need=need,
+                cell=cell,
+            )
+            (constraints if need.interface else points).append(point)
+        for constraint in self.constraints:
+            judged = constraint.assess(constraint.facts.get(framework_id))
+            point = Point(
+                constraint.kind, constraint.label, judged.outcome, judged.reason, constraint.anchor
+            )
+            constraints.insert(0 if constraint.kind == "category" else len(constraints), point)
+        return Result(
+            model_from(Framework, self.db, values), points, constraints, rank=standing.rank
+        )
+
+    def standings(self, frameworks: list[tuple[int, str, str]]) -> list[Standing]:
+        """Every framework's points, needs met built in and misses.
+
+        A framework with no published value for a need (or no fact for a constraint) fares
+        as unknown does, the same for every one: that is counted once for all, then
+        corrected for the values there are. Most frameworks have none for most features.
+        """
+        base = [0, 0, 0]  # points, needs met built in, misses
+
+        def tally(need: Need | None, kind: str, judged: Assessment, how: str) -> tuple:
+            """As a Result counts: points and built in over the needs, the interface aside
+            (a constraint), and misses over needs and constraints."""
+            outcome = judged.outcome
+            built_in = kind in ("must", "nice") and _built_in(outcome, how)
+            return _earned(need, outcome), built_in, _rules_out(kind, outcome)
+
+        def add(standing: Standing | None, known: tuple, unknown: tuple) -> None:
+            if standing is not None:  # a value for a framework not listed: none, but be safe
+                standing.score += known[0] - unknown[0]
+                standing.built_in += known[1] - unknown[1]
+                standing.misses += known[2] - unknown[2]
+
+        by_feature: dict[int, list[tuple[Need, tuple]]] = defaultdict(list)
+        for need in self.needs:
+            unknown, cell = self.judge(need, None)  # no framework: unknown
+            counted = tally(need, self.kind(need), unknown, cell.how)
+            base = [a + b for a, b in zip(base, counted, strict=True)]
+            by_feature[need.feature.id].append((need, counted))
+        unknown_facts = []
+        for constraint in self.constraints:
+            counted = tally(None, constraint.kind, constraint.assess(None), "")
+            base = [a + b for a, b in zip(base, counted, strict=True)]
+            unknown_facts.append(counted)
+        standings = {row[0]: Standing(row, *base) for row in frameworks}
+
+        for framework_id, feature_id in self.cells:
+            for need, unknown in by_feature[feature_id]:
+                judged, cell = self.judge(need, framework_id)
+                known = tally(need, self.kind(need), judged, cell.how)
+                add(standings.get(framework_id), known, unknown)
+        for constraint, unknown in zip(self.constraints, unknown_facts, strict=True):
+            for framework_id, fact in constraint.facts.items():
+                known = tally(None, constraint.kind, constraint.assess(fact), "")
+                add(standings.get(framework_id), known, unknown)
+        return list(standings.values())
 
 
 def _how_sides(cells: dict[tuple[int, int], dict]) -> dict[tuple[int, int], frozenset[str]]:
