@@ -290,35 +290,34 @@ def choice_records(choice: Choice, absolute: Absolute) -> Iterator[dict]:
         yield record
 
 
-def choice_json(choice: Choice, absolute: Absolute, query: str) -> HttpResponse:
+def choice_json(choice: Choice, absolute: Absolute, query: str) -> StreamingHttpResponse:
+    """Every framework, ranked then ruled out, one record at a time."""
     form = choice.form
-    return _json(
-        {
-            "query": query,
-            "needs": [
-                {
-                    "feature": need.feature.slug,
-                    "must": need.must,
-                    "counts": need.counts if need.must else None,
-                    "weight": None if need.must else need.weight,
-                    "points": need.points,
-                    "from_interface": need.interface,
-                }
-                for need in choice.needs
-            ],
-            "constraints": {
-                "category": form.chosen_category.slug if form.chosen_category else None,
-                "lifecycle": form.chosen_lifecycle,
-                "python": form.chosen_python or None,
-            },
-            "ranked_count": len(choice.ranked),
-            "ruled_out_count": len(choice.ruled_out),
-            "frameworks": list(choice_records(choice, absolute)),
-        }
-    )
+    head = {
+        "query": query,
+        "needs": [
+            {
+                "feature": need.feature.slug,
+                "must": need.must,
+                "counts": need.counts if need.must else None,
+                "weight": None if need.must else need.weight,
+                "points": need.points,
+                "from_interface": need.interface,
+            }
+            for need in choice.needs
+        ],
+        "constraints": {
+            "category": form.chosen_category.slug if form.chosen_category else None,
+            "lifecycle": form.chosen_lifecycle,
+            "python": form.chosen_python or None,
+        },
+        "ranked_count": choice.ranked_count,
+        "ruled_out_count": choice.ruled_out_count,
+    }
+    return _json_stream(head, "frameworks", choice_records(choice, absolute))
 
 
-def choice_csv(choice: Choice, absolute: Absolute) -> HttpResponse:
+def choice_csv(choice: Choice, absolute: Absolute) -> StreamingHttpResponse:
     header = ["rank", "slug", "name", "url", "points", "built_in", "to_check", "first_missed"]
     needs = [need.feature.slug for need in choice.needs]
     for slug in needs:
@@ -330,18 +329,19 @@ def choice_csv(choice: Choice, absolute: Absolute) -> HttpResponse:
         point = result.misses[0]
         return f"{point.label}: {point.reason}" if point.reason else point.label
 
-    rows = []
-    for record, result in zip(
-        choice_records(choice, absolute), [*choice.ranked, *choice.ruled_out], strict=True
-    ):
-        row = [record[key] for key in header[:7]] + [first_missed(result)]
-        by_feature = {point["feature"]: point for point in record["needs"] + record["constraints"]
-                      if "feature" in point}  # fmt: skip
-        for slug in needs:
-            point = by_feature[slug]
-            row += [point["outcome"], _cell_text(point)]
-        rows.append(row)
-    return _csv("choose.csv", header, rows)
+    def rows():
+        for record, result in zip(
+            choice_records(choice, absolute), [*choice.ranked, *choice.ruled_out], strict=True
+        ):
+            row = [record[key] for key in header[:7]] + [first_missed(result)]
+            points = record["needs"] + record["constraints"]
+            by_feature = {point["feature"]: point for point in points if "feature" in point}
+            for slug in needs:
+                point = by_feature[slug]
+                row += [point["outcome"], _cell_text(point)]
+            yield row
+
+    return _csv("choose.csv", header, rows())
 
 
 # --- Writing ----------------------------------------------------------------------------
