@@ -167,3 +167,73 @@ def by_feature_group[Row](
         if item is not None:
             groups.setdefault(feature.group_id, (feature.group, []))[1].append(item)
     return list(groups.values())
+
+
+# --- The claims behind a value ------------------------------------------------------------
+
+
+def claims_html(claims, *, show_subject: bool = False) -> SafeString:
+    """Each claim with its value, its source and the words it quotes.
+
+    Made here rather than by an included template: compare and framework pages list
+    hundreds of claims, and an include per list cost more than the rest of the page.
+    ``claim.superseded`` is set by the page (see ``pages.detail.mark_superseded``).
+    """
+    items = "".join(_claim_item(claim, show_subject) for claim in claims or ())
+    return mark_safe(f'<ul class="claims">\n{items}\n</ul>\n')  # noqa: S308 - all escaped
+
+
+def _claim_item(claim, show_subject: bool) -> str:
+    superseded = getattr(claim, "superseded", False)
+    source, via = claim.source, claim.via
+    head = ""
+    if superseded:
+        head += (
+            '<span class="mark-superseded" title="A newer primary source says otherwise">↻</span>'
+            ' <span class="superseded-label">Earlier:</span> '
+        )
+    if show_subject:
+        head += f"<strong>{html.escape(str(claim.subject_label))}</strong>: "
+    head += f'<span class="claim-value">{html.escape(str(claim.value_display))}</span>'
+    if claim.as_of:
+        head += f' <span class="as-of">(as of {html.escape(str(claim.as_of_display))})</span>'
+    cite = (
+        f'<cite><a href="{html.escape(source.get_absolute_url())}">'
+        f"{html.escape(str(source.citation))}</a></cite>"
+    )
+    if via:
+        cite += (
+            f', citing <a href="{html.escape(via.get_absolute_url())}">'
+            f"{html.escape(str(via.title))}</a>"
+        )
+    quote = f"<q>{html.escape(claim.excerpt)}</q>"
+    if claim.locator:
+        quote += f' <span class="locator">({html.escape(claim.locator)})</span>'
+    written = (
+        f'<span class="as-written">Labelled “{html.escape(claim.label_as_written)}” in the'
+        " source.</span>"
+        if claim.label_as_written
+        else ""
+    )
+    note = (
+        f'<p class="note"><strong>Editor’s note:</strong> {html.escape(claim.note)}</p>'
+        if claim.note
+        else ""
+    )
+    history = (
+        '<p class="note">Superseded: the framework’s own newer documentation says otherwise,'
+        " so this is history, not a disagreement.</p>"
+        if superseded
+        else ""
+    )
+    preferred = (
+        '<p class="resolution"><strong>Preferred by the editors:</strong> '
+        f"{html.escape(claim.preferred_note)}</p>"
+        if claim.preferred
+        else ""
+    )
+    li = '<li class="superseded">' if superseded else "<li>"
+    return (
+        f"\n  {li}\n    {head} —\n    {cite}:\n"
+        f"    {quote}\n    {written}\n    {note}\n    {history}\n    {preferred}\n  </li>\n"
+    )

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
-from frameworks.pages.cells import marks_html
+from frameworks.pages.cells import claims_html, marks_html
 
 register = template.Library()
 
@@ -14,3 +14,9 @@ def marks(verdict) -> SafeString:
     return marks_html(
         how_disputed=False, superseded=bool(verdict.superseded), resolved=verdict.resolved
     )
+
+
+@register.simple_tag
+def claims_list(claims, show_subject: bool = False) -> SafeString:
+    """The claims behind a value, each with its source and quoted words."""
+    return claims_html(claims, show_subject=show_subject)
