@@ -132,25 +132,34 @@ class Entry:
 
     version: Version
     code: str
+    address: str  # the page: path, query, host and htmx headers (see page_key)
     headers: dict[str, str]
     bodies: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, response: HttpResponse, version: Version) -> Entry:
+    def of(
+        cls, response: HttpResponse, version: Version, key: str, encodings=("br", "gzip")
+    ) -> Entry:
+        """``encodings``: those to make; every one when the entry is kept for others."""
         body = response.content
         entry = cls(
             version,
             code_version(),
+            _address(key),
             {name: response[name] for name in STORED_HEADERS if response.has_header(name)},
             {"identity": body},
         )
         if _compressible(response) and len(body) >= MIN_COMPRESS_BYTES:
-            entry.bodies["br"] = brotli.compress(body, quality=BROTLI_QUALITY)
-            entry.bodies["gzip"] = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+            if "br" in encodings:
+                entry.bodies["br"] = brotli.compress(body, quality=BROTLI_QUALITY)
+            if "gzip" in encodings:
+                entry.bodies["gzip"] = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
         return entry
 
     def etag(self, encoding: str) -> str:
-        return f'"{self.version.token[:16]}-{self.code}-{encoding}"'
+        # The address too: the whole page and its htmx fragment are one URL, and a
+        # browser or CDN that ignores Vary must not revalidate one against the other.
+        return f'"{self.version.token[:16]}-{self.address[:8]}-{self.code}-{encoding}"'
 
     def respond(self, request: HttpRequest, outcome: str) -> HttpResponseBase:
         encoding = _chosen_encoding(request, self.bodies)
@@ -224,6 +233,10 @@ def page_key(request: HttpRequest, version: Version) -> str:
     return f"page:{code_version()}:{version.token}:{address}"
 
 
+def _address(key: str) -> str:
+    return key.rsplit(":", 1)[1]
+
+
 def last_good_key(key: str) -> str:
     """Where the newest copy of a page is found when the version cannot be read."""
     _, code, _, address = key.split(":")
@@ -282,7 +295,13 @@ class PageCacheMiddleware:
         )
         storable = not response.streaming and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
         if public and storable:
-            entry = Entry.of(response, version)
+            # Rendered for this request alone (cache off): only the encoding it takes.
+            encodings = (
+                ("br", "gzip")
+                if settings.PAGE_CACHE
+                else (_chosen_encoding(request, {"br", "gzip"}),)
+            )
+            entry = Entry.of(response, version, key, encodings)
             if settings.PAGE_CACHE:
                 _cache_set(key, entry)
                 _cache_set(last_good_key(key), entry)
@@ -293,10 +312,15 @@ class PageCacheMiddleware:
         if public:  # a streamed export: headers, and a 304 before anything is streamed
             if settings.PAGE_CACHE and _compressible(response):
                 return _streamed_and_kept(request, response, version, key)
-            _public_headers(response, version, f'"{version.token[:16]}-{code_version()}-stream"')
+            stream_etag = f'"{version.token[:16]}-{_address(key)[:8]}-{code_version()}-stream"'
+            _public_headers(response, version, stream_etag)
+            # Compressed first (lazily: nothing is read yet), so that the ETag checked
+            # is the one sent, with its encoding.
+            response = compress(request, response)
             conditional = _conditional(request, response)
             if conditional is not response:
                 return conditional  # the stream never started: nothing was read
+            return response
         return compress(request, response)
 
 
@@ -312,6 +336,7 @@ def _streamed_and_kept(request, response, version: Version, key: str) -> HttpRes
     entry = Entry(
         version,
         code_version(),
+        _address(key),
         {name: response[name] for name in STORED_HEADERS if response.has_header(name)},
     )
     _public_headers(response, version, entry.etag(encoding))

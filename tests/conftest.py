@@ -10,7 +10,8 @@ from frameworks.models import Framework, Verdict
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 SQL = settings.BASE_DIR / "frameworks" / "sql"
-VERDICT_SQL = [SQL / "verdict_rule_v2.sql", SQL / "verdict_store_v1.sql"]
+# The rule and the data version's triggers, as the files state them now.
+DATABASE_SQL = [SQL / "verdict_rule_v2.sql", SQL / "verdict_store_v1.sql", SQL / "data_version_v1.sql"]
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +28,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # A reused test database keeps the rule its migration once created; the
         # tests are about the rule as the files state it now.
         with connection.cursor() as cursor:
-            for path in VERDICT_SQL:
+            for path in DATABASE_SQL:
                 cursor.execute(path.read_text())
             Verdict.recompute_all()
         load_document(read_fixtures(FIXTURES), mode=Mode.REPLACE)

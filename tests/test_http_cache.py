@@ -204,6 +204,26 @@ def test_an_htmx_fragment_and_the_whole_page_are_cached_apart(client, cached):
     assert b"<html" not in fragment.content
 
 
+def test_the_page_and_its_htmx_fragment_never_share_a_validator(client, cached):
+    page = client.get("/?category=asynchronous")
+    fragment = client.get("/?category=asynchronous", headers={"hx-request": "true"})
+    assert page["ETag"] != fragment["ETag"]
+    revalidated = client.get(
+        "/?category=asynchronous", headers={"hx-request": "true", "if-none-match": page["ETag"]}
+    )
+    assert revalidated.status_code == 200, "the fragment is not the page the browser holds"
+    assert "HX-History-Restore-Request" in page["Vary"]
+
+
+def test_without_the_cache_a_streamed_export_still_answers_a_conditional_get(client):
+    first = client.get("/data/dataset.json", headers={"accept-encoding": "br"})
+    assert first["Content-Encoding"] == "br"
+    again = client.get(
+        "/data/dataset.json", headers={"accept-encoding": "br", "if-none-match": first["ETag"]}
+    )
+    assert again.status_code == 304
+
+
 def test_a_page_is_cached_per_encoding_with_a_validator_for_each(client, cached):
     client.get("/")
     br = client.get("/", headers={"accept-encoding": "br"})
@@ -241,7 +261,7 @@ def test_an_export_bigger_than_the_limit_is_streamed_every_time(client, cached, 
 
 def test_an_export_the_client_stopped_reading_is_not_kept(cached):
     version = DataVersion.current()
-    entry = pagecache.Entry(version, pagecache.code_version(), {})
+    entry = pagecache.Entry(version, pagecache.code_version(), "k", {})
     stream = pagecache._recorded_stream(iter([b"x" * 600, b"y" * 600]), "br", entry, "page:c:v:k")
     next(stream)
     stream.close()  # the server closes the response when the client hangs up

@@ -190,7 +190,8 @@ class Picker:
 
 
 def published_frameworks() -> list[Framework]:
-    return list(Framework.objects.published().order_by(Lower("name")))
+    # Only what the picker, the columns and the exports show.
+    return list(Framework.objects.published().only("slug", "name").order_by(Lower("name")))
 
 
 def build_comparison(form: CompareForm, frameworks: list[Framework]) -> Comparison:
@@ -204,7 +205,7 @@ def build_comparison(form: CompareForm, frameworks: list[Framework]) -> Comparis
     )
     claims = list(
         Claim.objects.filter(framework_id__in=ids)
-        .exclude(kind=ClaimKind.ADVICE)
+        .exclude(kind__in=[ClaimKind.ADVICE, ClaimKind.CATEGORY, ClaimKind.BUILT_ON])
         .without_draft_subjects()
         .select_related("source", "via", "successor")
         .order_by("source__date", "id")

@@ -12,7 +12,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, Lower
 
 from frameworks.models import (
@@ -226,7 +237,7 @@ def framework_page(framework: Framework) -> FrameworkPage:
     unknown = list(
         Feature.objects.published()
         .in_display_order()
-        .exclude(id__in=[feature.id for feature in features if covered(feature)])
+        .exclude(id__in=[row.feature.id for _, rows in feature_groups for row in rows])
         .annotate(unknown_total=Window(Count("id")))[:UNKNOWN_NAMED]
     )
     unknown_total = unknown[0].unknown_total if unknown else 0
@@ -283,6 +294,8 @@ def nearest_alternatives(framework: Framework, limit: int = 3) -> list[Alternati
         Verdict.objects.memberships().filter(framework=framework).select_related("category")
     )
     names = {m.category_id: m.category.name for m in my_categories}
+    if not names:  # in no category: no neighbours to look for
+        return []
     neighbours = Verdict.objects.memberships().filter(category_id__in=list(names))
     shared_counts = (
         Verdict.objects.supported(Support.ANY)
@@ -296,9 +309,10 @@ def nearest_alternatives(framework: Framework, limit: int = 3) -> list[Alternati
         .annotate(shared=Count("key"))
         .order_by("-shared", Lower("framework__name"))[:limit]
     )
+    # The same deferred instances .only("slug", "name") gives, without another query.
     sharing = [
-        (Framework(id=row["framework_id"], slug=row["framework__slug"],
-                   name=row["framework__name"]), row["shared"])
+        (Framework.from_db(None, ["id", "slug", "name"], (row["framework_id"],
+                           row["framework__slug"], row["framework__name"])), row["shared"])
         for row in shared_counts
     ]  # fmt: skip
     if len(sharing) < limit:  # neighbours with nothing in common come last, by name
@@ -382,8 +396,6 @@ def feature_page(feature: Feature, page_number=1, *, paged: bool = True) -> Feat
 
 
 def _status_rank():
-    from django.db.models import Case, IntegerField, Value, When
-
     return Case(
         *(When(status=status, then=Value(i)) for i, status in enumerate(STATUS_ORDER)),
         output_field=IntegerField(),

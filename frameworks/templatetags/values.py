@@ -11,6 +11,8 @@ register = template.Library()
 @register.filter
 def marks(verdict) -> SafeString:
     """The marks after a fact's value (a ``Verdict``): superseded, settled by the editors."""
+    if verdict is None:
+        return ""
     return marks_html(
         how_disputed=False, superseded=bool(verdict.superseded), resolved=verdict.resolved
     )

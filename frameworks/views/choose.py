@@ -41,5 +41,5 @@ def choose(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     # htmx swaps the fragment in, errors included (base.html lets it swap a 400).
     template = "frameworks/choose.html#choose" if is_htmx(request) else "frameworks/choose.html"
     response = render(request, template, context, status=200 if valid else 400)
-    patch_vary_headers(response, ["HX-Request"])
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
     return response

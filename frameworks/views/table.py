@@ -24,7 +24,7 @@ def comparison_table(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     # htmx swaps the fragment in, the errors included: base.html tells it to swap a 400.
     template = "frameworks/table.html#comparison" if is_htmx(request) else "frameworks/table.html"
     response = render(request, template, {"table": table}, status=200 if table.valid else 400)
-    patch_vary_headers(response, ["HX-Request"])
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
     return response
 
 
