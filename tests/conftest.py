@@ -11,7 +11,11 @@ from frameworks.models import Framework, Verdict
 FIXTURES = settings.BASE_DIR / "fixtures"
 SQL = settings.BASE_DIR / "frameworks" / "sql"
 # The rule and the data version's triggers, as the files state them now.
-DATABASE_SQL = [SQL / "verdict_rule_v2.sql", SQL / "verdict_store_v1.sql", SQL / "data_version_v1.sql"]
+DATABASE_SQL = [
+    SQL / "verdict_rule_v2.sql",
+    SQL / "verdict_store_v1.sql",
+    SQL / "data_version_v1.sql",
+]
 
 
 @pytest.fixture(scope="session")

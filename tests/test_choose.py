@@ -757,3 +757,19 @@ def test_the_form_reads_the_features_as_rows_and_makes_the_few_it_needs():
     assert (orm.name, orm.group.name, orm.get_absolute_url()) == ("ORM", "Data", "/features/orm/")
     assert catalogue["orm"] is orm
     assert "bogus" not in catalogue
+
+
+def test_shared_links_hold_the_question_not_the_forms_blanks_or_the_picker(client):
+    """A submitted form sends every field, empty ones too; the links it offers do not."""
+    page = client.get(
+        "/choose/?must=orm&must=&nice=&category=&interface=&lifecycle=&python=&find=sess&group=data"
+    ).content.decode()
+    assert '<link rel="canonical" href="http://testserver/choose/?must=orm">' in page
+    assert 'href="/choose.csv?must=orm"' in page
+    assert 'href="/choose.json?must=orm"' in page
+
+
+def test_too_many_values_for_one_parameter_says_so(client):
+    response = client.get("/choose/?" + "&".join(["must=orm"] * 150))
+    assert response.status_code == 400
+    assert "at most 100 for one parameter" in response.content.decode()

@@ -1,6 +1,6 @@
 """/choose/: needs in the address, frameworks ranked against them (frameworks/pages/choose.py)."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
@@ -10,6 +10,21 @@ from frameworks.views import opendata
 from frameworks.views.table import bad_request_text, is_htmx
 
 NO_NEEDS = "State at least one must-have or nice-to-have (must=… or nice=…)."
+# What narrows the form's list of features, not the needs: never part of a shared link.
+PICKER_PARAMETERS = ("find", "group")
+
+
+def stated_query(data: QueryDict) -> str:
+    """The needs and constraints as asked, without blanks or the picker's narrowing.
+
+    A form sends every field, empty ones too; the canonical link and the export
+    links are the same for the same question however it was asked.
+    """
+    stated = QueryDict(mutable=True)
+    for name, values in data.lists():
+        if name not in PICKER_PARAMETERS:
+            stated.setlist(name, [value for value in values if value])
+    return stated.urlencode()
 
 
 def choose(request: HttpRequest, fmt: str = "html") -> HttpResponse:
@@ -37,6 +52,7 @@ def choose(request: HttpRequest, fmt: str = "html") -> HttpResponse:
         ),
         "needs": needs,
         "choice": builder.build_choice(form) if valid and needs else None,
+        "stated_query": stated_query(request.GET),
     }
     # htmx swaps the fragment in, errors included (base.html lets it swap a 400).
     template = "frameworks/choose.html#choose" if is_htmx(request) else "frameworks/choose.html"

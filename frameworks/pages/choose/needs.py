@@ -106,7 +106,8 @@ class NeedListField(forms.Field):
         values = [item for item in (value or []) if item]
         if len(values) > MAX_VALUES:
             raise forms.ValidationError(
-                f"Too many values: at most {MAX_NEEDS} needs are ranked at once."
+                f"Too many values: at most {MAX_VALUES} for one parameter "
+                f"(and at most {MAX_NEEDS} needs are ranked at once)."
             )
         return values
 

@@ -564,27 +564,27 @@ def _attach_evidence(results: list[Result], feature_ids: list[int], cells: dict)
         return
     ids = [result.framework.id for result in results]
     claims = defaultdict(list)
+    advice = defaultdict(list)
+    # One query for both, as compare reads them: oldest first, drafts' claims left out.
     for claim in (
-        Claim.objects.filter(
-            kind=ClaimKind.FEATURE, framework_id__in=ids, feature_id__in=feature_ids
+        Claim.objects.filter(framework_id__in=ids)
+        .filter(
+            Q(kind=ClaimKind.FEATURE, feature_id__in=feature_ids)
+            | Q(kind=ClaimKind.ADVICE, advice_kind__in=ADVICE_KINDS)
         )
+        .without_draft_subjects()
         .select_related("source", "via")
         .order_by("source__date", "source__slug", "id")
     ):
+        if claim.kind == ClaimKind.ADVICE:
+            advice[claim.framework_id].append(claim)
+            continue
         verdict = cells.get((claim.framework_id, claim.feature_id))
         claim.superseded = bool(verdict) and claim.id in verdict["superseded"]
         claims[(claim.framework_id, claim.feature_id)].append(claim)
-    advice = defaultdict(list)
-    for claim in (
-        Claim.objects.filter(
-            kind=ClaimKind.ADVICE, framework_id__in=ids, advice_kind__in=ADVICE_KINDS
-        )
-        .select_related("source", "via")
-        .order_by("advice_kind", "source__date", "id")
-    ):
-        advice[claim.framework_id].append(claim)
     for result in results:
         for point in [*result.points, *result.constraints]:
             if point.need is not None:
                 point.claims = claims[(result.framework.id, point.need.feature.id)]
-        result.advice = advice[result.framework.id]
+        # Grouped by kind ("consider it if" first), oldest first within each.
+        result.advice = sorted(advice[result.framework.id], key=lambda claim: claim.advice_kind)
