@@ -271,6 +271,10 @@ class PageCacheMiddleware:
         try:
             version = DataVersion.current(database)
         except DatabaseError:
+            if database != "default":
+                # A replica that does not answer: the primary serves this request.
+                reading_from.set(None)
+                return self._anonymous(request, "default")
             # The database is down: the last good copy, if there is one, else the 503.
             stale = _cache_get(last_good_key(page_key(request, Version("?", None))))
             if isinstance(stale, Entry) and stale.code == code_version():

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -21,6 +22,7 @@ from compare.routers import ReplicaRouter
 from frameworks.dataset.files import read_fixtures
 from frameworks.dataset.load import Mode, load_document
 from frameworks.models import Claim, DataVersion, Framework
+from frameworks.models.versions import Version
 from tests.factories import make_framework
 
 pytestmark = pytest.mark.django_db
@@ -376,3 +378,25 @@ def test_an_export_streamed_after_its_view_returned_reads_from_the_same_replica(
     assert list(chunks) == [b"chunk", b"chunk"]
     assert seen == ["replica_1", "replica_1"]
     assert ReplicaRouter().db_for_read(Framework) is None, "and the primary again after"
+
+
+def test_a_replica_that_does_not_answer_leaves_the_request_to_the_primary(rf, monkeypatch):
+    asked, read_from = [], []
+
+    def current(database="default"):
+        asked.append(database)
+        if database != "default":
+            raise OperationalError("replica down")
+        return Version("token", None)
+
+    def view(request):
+        read_from.append(pagecache.reading_from.get())
+        return HttpResponse("page")
+
+    monkeypatch.setattr(DataVersion, "current", staticmethod(current))
+    middleware = pagecache.PageCacheMiddleware(view)
+    middleware.replicas = ["replica_1"]
+    response = middleware(rf.get("/frameworks/flask/", HTTP_HOST="127.0.0.1"))
+    assert response.status_code == 200
+    assert asked == ["replica_1", "default"]
+    assert read_from == [None], "the page's queries go to the primary"
