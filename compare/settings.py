@@ -138,18 +138,15 @@ if EMBEDDED_DATABASE:
         DATABASE_URL = embedded_database_url(DATA_DIR / "postgres")
     except StartupError as error:
         sys.exit(str(error))
-DATABASES = {
-    "default": database_config(
-        DATABASE_URL, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "600"))
-    )
-}
+DATABASE_CONN_MAX_AGE = int(os.environ.get("DJANGO_CONN_MAX_AGE", "600"))
+DATABASES = {"default": database_config(DATABASE_URL, conn_max_age=DATABASE_CONN_MAX_AGE)}
 
 # Read replicas (comma-separated URLs): public pages read from them, all else from
 # the primary (compare/routers.py). Tests mirror them onto the primary.
 for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
-    DATABASES[f"replica_{number}"] = database_config(
-        url, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "600"))
-    ) | {"TEST": {"MIRROR": "default"}}
+    DATABASES[f"replica_{number}"] = database_config(url, conn_max_age=DATABASE_CONN_MAX_AGE) | {
+        "TEST": {"MIRROR": "default"}
+    }
 if len(DATABASES) > 1:
     DATABASE_ROUTERS = ["compare.routers.ReplicaRouter"]
 

@@ -2,21 +2,20 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import include, path
 
-from compare.pagecache import public_page
 from frameworks.sitemaps import SITEMAPS
-from frameworks.views.methods import read_only
+from frameworks.urls import page
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path(
+    page(
         "sitemap.xml",
-        read_only(public_page(index)),
+        index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
-    path(
+    page(
         "sitemap-<section>.xml",
-        read_only(public_page(sitemap)),
+        sitemap,
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
