@@ -88,6 +88,7 @@ BROKEN = {
                                    "status"),
     "claim_has_excerpt": (ClaimKind.LICENCE, {"excerpt": ""}, "excerpt"),
     "partial_has_note": (ClaimKind.FEATURE, {"status": "partial", "note": ""}, "note"),
+    "unknown_category_has_note": (ClaimKind.CATEGORY, {"status": "unknown", "note": ""}, "note"),
     "how_only_when_supported": (ClaimKind.FEATURE, {"status": "no"}, "how"),
     "figure_has_an_as_of_date": (ClaimKind.FIGURE, {"as_of_precision": "unknown"},
                                  "as_of_precision"),

@@ -66,6 +66,25 @@ def test_the_framework_page_shows_what_users_come_for(client):
     assert "Last verified 23 November 2026" in page
 
 
+def test_a_category_an_article_only_likens_a_framework_to_is_shown_as_left_open(client):
+    page = client.get("/frameworks/aiohttp/").content.decode()
+    categories = page[page.index('id="categories"') : page.index('id="facts"')]
+    assert "Microframework: left open" in categories
+    assert "everything you can expect from a microframework" in categories  # quoted
+    summary = page[page.index("<dt>Categories</dt>") : page.index("</dd>")]
+    assert "Asynchronous" in summary
+    assert "Microframework" not in summary
+    listed = client.get("/categories/microframework/").content.decode()
+    assert "/frameworks/aiohttp/" not in listed
+
+
+def test_a_category_a_source_denies_is_shown_with_its_source(client):
+    page = client.get("/frameworks/cherrypy/").content.decode()
+    categories = page[page.index('id="categories"') : page.index('id="facts"')]
+    assert "Not full-stack" in categories
+    assert "It has no full-stack functionalities" in categories
+
+
 def test_the_framework_page_shows_what_is_built_on_it(client):
     assert "is built on" in client.get("/frameworks/starlette/").content.decode()
     fastapi = client.get("/frameworks/fastapi/").content.decode()

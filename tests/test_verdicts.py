@@ -157,6 +157,22 @@ def test_a_category_some_classifying_source_leaves_out_is_disputed(framework):
     assert verdicts[micro.id].disputed is True
 
 
+def test_a_category_a_source_only_likens_it_to_is_left_open_not_denied(framework):
+    micro = make_category()
+    likeness = make_claim(
+        framework, ClaimKind.CATEGORY, category=micro, status="unknown", note="A comparison."
+    )
+    verdict = Verdict.objects.get(framework=framework, kind="category", category=micro)
+    assert (verdict.status, verdict.disputed) == ("unknown", False)
+    assert not Verdict.objects.memberships().filter(framework=framework).exists()
+
+    # Another source that classifies it: the likeness takes no side, so no dispute either.
+    make_claim(framework, ClaimKind.CATEGORY, category=micro, source=make_source())
+    verdict = Verdict.objects.get(framework=framework, kind="category", category=micro)
+    assert (verdict.status, verdict.disputed) == ("yes", False)
+    assert likeness.id not in verdict.superseded
+
+
 def test_lifecycle_claims_that_disagree_are_disputed(framework):
     make_claim(framework, ClaimKind.LIFECYCLE, lifecycle="active")
     make_claim(framework, ClaimKind.LIFECYCLE, lifecycle="discontinued", year=2012)

@@ -206,11 +206,11 @@ class Claim(models.Model):
             case ClaimKind.LATEST_RELEASE:
                 return f"{self.version}, released {self.release_date:%-d %B %Y}"
             case ClaimKind.CATEGORY:
-                return (
-                    str(self.category)
-                    if self.status != SupportStatus.NO
-                    else (f"not {self.category}")
-                )
+                if self.status == SupportStatus.NO:
+                    return f"not {self.category}"
+                if self.status == SupportStatus.UNKNOWN:
+                    return f"{self.category}: left open"
+                return str(self.category)
             case ClaimKind.FIGURE:
                 return self.as_written or format_figure(self.value, self.value_max, self.metric)
             case ClaimKind.FIRST_RELEASE:

@@ -81,7 +81,9 @@ KIND_RULES: dict[str, KindRules] = {
             required=("category", "status"),
             values=("category", "status"),
             subject=("category",),
-            statuses=(SupportStatus.YES, SupportStatus.NO),
+            # unknown: the source raises the category (a comparison, a family
+            # likeness) without putting the framework in it or out of it.
+            statuses=(SupportStatus.YES, SupportStatus.NO, SupportStatus.UNKNOWN),
         ),
         KindRules(
             ClaimKind.FIGURE,
@@ -279,7 +281,7 @@ FIELD_RULES: tuple[Rule, ...] = (
     Rule(
         "claim_status_fits_its_kind",
         "status",
-        "Not a status this kind of claim takes (a category claim says yes or no).",
+        "Not a status this kind of claim takes (a category claim says yes, no or unknown).",
         _status_in,
         _status_condition(),
     ),
@@ -299,6 +301,17 @@ CROSS_RULES: tuple[Rule, ...] = (
         "Explain what is missing: a partial status always carries a note.",
         lambda v: v.get("status") != SupportStatus.PARTIAL or bool((v.get("note") or "").strip()),
         ~Q(status=SupportStatus.PARTIAL) | ~Q(note=""),
+    ),
+    Rule(
+        "unknown_category_has_note",
+        "note",
+        "Say what the source does say: a category it leaves open always carries a note.",
+        lambda v: (
+            v.get("kind") != ClaimKind.CATEGORY
+            or v.get("status") != SupportStatus.UNKNOWN
+            or bool((v.get("note") or "").strip())
+        ),
+        ~Q(kind=ClaimKind.CATEGORY, status=SupportStatus.UNKNOWN) | ~Q(note=""),
     ),
     Rule(
         "how_only_when_supported",

@@ -156,6 +156,7 @@ class Alternative:
 class FrameworkPage:
     framework: Framework
     memberships: list[tuple[Verdict, list[Claim]]]
+    other_categories: list[tuple[Verdict, list[Claim]]]  # said not in it, or left open
     facts: list[Fact]
     figures: list[Figure]
     interfaces: list[Interface]
@@ -195,14 +196,17 @@ def framework_page(framework: Framework) -> FrameworkPage:
     verdict_by_key = {_subject(v): v for v in verdicts}
 
     category_claims = _group(by_kind[ClaimKind.CATEGORY], lambda c: c.category_id)
-    memberships = sorted(
+    category_verdicts = sorted(
         (
             (verdict, category_claims[verdict.category_id])
             for verdict in verdicts
-            if verdict.kind == ClaimKind.CATEGORY and verdict.status == VerdictStatus.YES
+            if verdict.kind == ClaimKind.CATEGORY
         ),
         key=lambda item: item[0].category.position,
     )
+    memberships = [item for item in category_verdicts if item[0].status == VerdictStatus.YES]
+    # A source that says it is not in one, or compares it with one without classifying it.
+    other_categories = [item for item in category_verdicts if item[0].status != VerdictStatus.YES]
 
     figure_claims = _group(by_kind[ClaimKind.FIGURE], lambda c: c.metric)
     figures = [
@@ -259,6 +263,7 @@ def framework_page(framework: Framework) -> FrameworkPage:
     return FrameworkPage(
         framework=framework,
         memberships=memberships,
+        other_categories=other_categories,
         facts=[Fact(kind, verdict_by_key.get((kind,)), by_kind[kind]) for kind in FACT_KINDS],
         figures=figures,
         interfaces=interfaces,

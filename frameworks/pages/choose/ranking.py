@@ -145,7 +145,7 @@ def assess_lifecycle(wanted: str, verdict: dict | None) -> Assessment:
 def assess_category(category: Category, verdict: dict | None) -> Assessment:
     """In the category when the published membership says so, as the table's filter counts it."""
     if verdict is None or verdict["status"] != VerdictStatus.YES:
-        said_no = verdict is not None
+        said_no = verdict is not None and verdict["status"] == VerdictStatus.NO
         return Assessment(
             Outcome.MISSED,
             f"A source says it is not {category.name.lower()}."
