@@ -266,6 +266,13 @@ def test_sync_deletes_a_claim_the_files_dropped_unless_an_editor_touched_it(file
     assert not Claim.objects.filter(pk=dropped.pk).exists()
     assert Claim.objects.filter(pk=touched.pk).exists()
 
+    # The files bring it back (a later reading restores it): the sync's own deletion
+    # was no editor's, so the claim returns.
+    sync(files_document)
+    assert Claim.objects.filter(
+        framework=dropped.framework, feature=dropped.feature, source=dropped.source
+    ).exists()
+
 
 @pytest.mark.django_db
 def test_a_bad_entry_loads_nothing(files_document):

@@ -439,8 +439,11 @@ class _LoaderHistory:
             model = {
                 m.__name__: m for m in (Source, Category, FeatureGroup, Feature, Framework, Claim)
             }[label]
-            records = model.history.filter(history_type="-").exclude(
-                id__in=model.objects.values("pk")
+            # A deletion the loader made (the files dropped it) is no editor's decision.
+            records = (
+                model.history.filter(history_type="-")
+                .exclude(history_change_reason__in=LOADER_REASONS)
+                .exclude(id__in=model.objects.values("pk"))
             )
             if model is Claim:
                 self._deleted[label] = {Claim.identity.fget(r) for r in records}
