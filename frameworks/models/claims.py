@@ -76,7 +76,7 @@ class Claim(models.Model):
         help_text="The source this source attributes the statement to, if any.",
     )
 
-    # kind = feature (and category, which says yes or no)
+    # kind = feature (and category, which says yes, no or unknown: left open)
     feature = models.ForeignKey(
         Feature, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
     )
