@@ -12,6 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from frameworks.dataset.files import read_fixtures
+from frameworks.dataset.load import Mode, load_document
 from frameworks.editors import make_editor
 from frameworks.models import Claim, Feature, Framework, Source, SourceText, Verdict
 from tests.factories import make_feature, make_framework, make_source, support
@@ -752,9 +754,15 @@ def test_a_csv_without_the_needed_columns_is_refused(client, editor):
 
 
 def test_a_load_of_the_dataset_shows_as_one_row_of_recent_changes_not_hundreds(client):
+    # One load seen on its own: a reused test database also holds the history of the
+    # loads that brought it up to date with edited fixture files.
+    Claim.objects.filter(framework__slug="django").delete()
+    for model in (Source, Feature, Framework, Claim):
+        model.history.all().delete()
+    load_document(read_fixtures(settings.BASE_DIR / "fixtures"), mode=Mode.REPLACE)
     page = client.get("/changes/").content.decode()
     rows = re.findall(r"<tr>\s*<td><time", page)
-    batch = re.search(r"At least (\d+) claims added<details>", page)
+    batch = re.search(r"(?:At least )?(\d+) claims added<details>", page)
     assert batch, "every claim came from one load: one row says so"
     assert int(batch.group(1)) >= 50
     assert page.count("from the dataset files") == len(rows) <= 5
