@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.signals import setting_changed
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from simple_history.models import HistoricalRecords
 
 from frameworks.models.vocabulary import (
@@ -35,6 +37,25 @@ ARCHIVE_FILE_MESSAGE = (
 
 # --- Natural keys --------------------------------------------------------------
 
+
+
+def page_url(name: str, slug: str) -> str:
+    """The address of a detail page: reverse() walks the URLconf on every call, and a
+    compare or framework page links to hundreds of sources and features."""
+    return _reversed(name, slug, get_script_prefix())
+
+
+@lru_cache(maxsize=8192)
+def _reversed(name: str, slug: str, script_prefix: str) -> str:
+    return reverse(name, args=[slug])
+
+
+def _forget_addresses(*, setting: str, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":
+        _reversed.cache_clear()
+
+
+setting_changed.connect(_forget_addresses)
 
 class SlugQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug: str):
@@ -161,7 +182,7 @@ class Source(SluggedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("frameworks:source_detail", args=[self.slug])
+        return page_url("frameworks:source_detail", self.slug)
 
     @property
     def date_display(self) -> str:
@@ -239,7 +260,7 @@ class Category(SluggedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("frameworks:category_detail", args=[self.slug])
+        return page_url("frameworks:category_detail", self.slug)
 
 
 class FeatureGroup(SluggedModel):
@@ -288,7 +309,7 @@ class Feature(SluggedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("frameworks:feature_detail", args=[self.slug])
+        return page_url("frameworks:feature_detail", self.slug)
 
 
 # --- Frameworks ----------------------------------------------------------------
@@ -369,4 +390,4 @@ class Framework(SluggedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("frameworks:framework_detail", args=[self.slug])
+        return page_url("frameworks:framework_detail", self.slug)

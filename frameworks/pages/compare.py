@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db.models.functions import Lower
+from django.template.defaultfilters import pluralize
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from frameworks.models import (
     Category,
@@ -25,8 +28,8 @@ from frameworks.models import (
     Verdict,
     VerdictStatus,
 )
-from frameworks.pages.cells import Cell, by_feature_group
-from frameworks.pages.detail import FACT_KINDS, mark_superseded
+from frameworks.pages.cells import Cell, by_feature_group, claims_html
+from frameworks.pages.detail import FACT_KINDS, mark_superseded, with_shared_sources
 
 MIN_FRAMEWORKS, MAX_FRAMEWORKS = 2, 6
 
@@ -113,6 +116,34 @@ class CompareRow:
     @property
     def known_for_some_only(self) -> bool:
         return partly_known(self.values)
+
+    @property
+    def html(self) -> SafeString:
+        """The row's markup, made here: six columns of claim lists for every feature were
+        most of the cost of the page when a template rendered them."""
+        values = self.values
+        if differs(values):
+            css, hint = "differs", ' <span class="vh">(differs)</span>'
+        elif partly_known(values):
+            css, hint = "partly-known", ' <span class="vh">(known for some only)</span>'
+        else:
+            css, hint = "", ""
+        feature = self.feature
+        cells = "".join(
+            f"<td>{item.cell.status_html}"
+            + (
+                f"<details><summary>{len(item.claims)} source{pluralize(len(item.claims))}"
+                f"</summary>{claims_html(item.claims)}</details>"
+                if item.claims
+                else ""
+            )
+            + "</td>"
+            for item in self.cells
+        )
+        return mark_safe(  # noqa: S308 - every value escaped
+            f'<tr class="{css}"><th scope="row"><a href="{escape(feature.get_absolute_url())}">'
+            f"{escape(feature.name)}</a>{hint}</th>{cells}</tr>"
+        )
 
 
 @dataclass
@@ -203,12 +234,14 @@ def build_comparison(form: CompareForm, frameworks: list[Framework]) -> Comparis
     verdicts = list(
         Verdict.objects.filter(framework_id__in=ids).select_related("category", "successor")
     )
-    claims = list(
-        Claim.objects.filter(framework_id__in=ids)
-        .exclude(kind__in=[ClaimKind.ADVICE, ClaimKind.CATEGORY, ClaimKind.BUILT_ON])
-        .without_draft_subjects()
-        .select_related("source", "via", "successor")
-        .order_by("source__date", "id")
+    claims = with_shared_sources(
+        list(
+            Claim.objects.filter(framework_id__in=ids)
+            .exclude(kind__in=[ClaimKind.ADVICE, ClaimKind.CATEGORY, ClaimKind.BUILT_ON])
+            .without_draft_subjects()
+            .select_related("successor")
+            .order_by("source__date", "id")
+        )
     )
     mark_superseded(claims, verdicts)
     covered = {v.feature_id for v in verdicts if v.kind == ClaimKind.FEATURE}

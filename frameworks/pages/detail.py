@@ -73,6 +73,20 @@ def mark_superseded(claims: list[Claim], verdicts) -> None:
         claim.superseded = claim.id in superseded
 
 
+def with_shared_sources(claims: list[Claim]) -> list[Claim]:
+    """Give the claims that cite one source one Source object between them, in one query.
+
+    Hundreds of claims on a page cite a few dozen sources; a copy of the source per
+    claim (select_related) cost more to build than the rest of the page.
+    """
+    ids = {claim.source_id for claim in claims} | {c.via_id for c in claims if c.via_id}
+    sources = Source.objects.in_bulk(ids)
+    for claim in claims:
+        claim.source = sources[claim.source_id]
+        claim.via = sources[claim.via_id] if claim.via_id else None
+    return claims
+
+
 def _group(items, key) -> defaultdict:
     grouped: defaultdict = defaultdict(list)
     for item in items:
