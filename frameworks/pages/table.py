@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import QueryDict
 from django.utils.safestring import SafeString, mark_safe
 
@@ -22,8 +22,7 @@ from frameworks.filters import (
     INTERFACES,
     LIFECYCLES,
     FrameworkFilterSet,
-    interface_condition,
-    lifecycle_condition,
+    frameworks_speaking,
 )
 from frameworks.models import (
     Category,
@@ -31,6 +30,7 @@ from frameworks.models import (
     Feature,
     FeatureGroup,
     Framework,
+    Lifecycle,
     Support,
     Verdict,
     VerdictStatus,
@@ -300,21 +300,45 @@ def _facet_counts(filterset, options: dict, listed: list[Feature]) -> tuple[dict
         .values_list("feature_id")
         .annotate(count=Count("framework_id", distinct=True))
     )
-    # Interface and lifecycle are single choices: count each option on the rows
-    # filtered by everything else, in one query.
+    # Interface and lifecycle are single choices: each option is counted on the rows
+    # filtered by everything else. One query groups those rows by lifecycle and by the
+    # interfaces they speak (at most 16 groups, whatever the data size); the counts
+    # are sums over the groups.
     others = filterset.without("interface", "lifecycle", "page", "sort", "columns")
     interface, lifecycle = options["interface"], options["lifecycle"]
-    counts = {}
-    for value, _ in INTERFACES:
-        condition = interface_condition(value) & lifecycle_condition(lifecycle)
-        counts[f"interface_{value}"] = Count("pk", filter=condition)
-    for value, _ in [("", ""), *LIFECYCLES]:
-        condition = lifecycle_condition(value)
-        if interface:
-            condition &= interface_condition(interface)
-        counts[f"lifecycle_{value}"] = Count("pk", filter=condition)
-    counted = others.aggregate(**counts)
+    groups = (
+        others.annotate(
+            stage=Subquery(
+                Verdict.objects.filter(
+                    kind=ClaimKind.LIFECYCLE, framework_id=OuterRef("pk")
+                ).values("lifecycle")[:1]
+            ),
+            wsgi=Exists(frameworks_speaking("wsgi").filter(framework_id=OuterRef("pk"))),
+            asgi=Exists(frameworks_speaking("asgi").filter(framework_id=OuterRef("pk"))),
+        )
+        .order_by()
+        .values_list("stage", "wsgi", "asgi")
+        .annotate(count=Count("pk"))
+    )
+    counted: dict[str, int] = defaultdict(int)
+    for stage, wsgi, asgi, count in groups:
+        speaks = {"wsgi": wsgi, "asgi": asgi, "other": not (wsgi or asgi)}
+        if _at_stage(stage, lifecycle):
+            for value, _ in INTERFACES:
+                counted[f"interface_{value}"] += count if speaks[value] else 0
+        if not interface or speaks[interface]:
+            for value, _ in [("", ""), *LIFECYCLES]:
+                counted[f"lifecycle_{value}"] += count if _at_stage(stage, value) else 0
     return in_category, with_feature, counted
+
+
+def _at_stage(stage: str | None, lifecycle: str) -> bool:
+    """What ``lifecycle_condition`` selects, for one framework's published lifecycle."""
+    if lifecycle == "any":
+        return True
+    if lifecycle == "":
+        return stage != Lifecycle.DISCONTINUED
+    return stage == lifecycle
 
 
 def _without(data: QueryDict, name: str, value: str | None = None) -> str:
