@@ -187,12 +187,16 @@ class FrameworkPage:
 
 
 def framework_page(framework: Framework) -> FrameworkPage:
-    claims = list(
-        Claim.objects.filter(framework=framework)  # staff may preview a draft framework
-        .without_draft_subjects()
-        .select_related(*CLAIM_RELATIONS)
-        .order_by("source__date", "source__slug", "id")
+    claims = with_shared_sources(
+        list(
+            Claim.objects.filter(framework=framework)  # staff may preview a draft framework
+            .without_draft_subjects()
+            .select_related("feature", "category", "based_on", "successor")
+            .order_by("source__date", "source__slug", "id")
+        )
     )
+    for claim in claims:
+        claim.framework = framework
     verdicts = list(
         Verdict.objects.filter(framework=framework).select_related(
             "feature__group", "category", "successor"
@@ -289,7 +293,9 @@ def framework_page(framework: Framework) -> FrameworkPage:
         built_upon=list(built_upon.items()),
         lifecycle=verdict_by_key.get((ClaimKind.LIFECYCLE,)),
         sources=sources,
-        alternatives=nearest_alternatives(framework),
+        alternatives=nearest_alternatives(
+            framework, memberships=[verdict for verdict, _ in memberships]
+        ),
         counts={
             "claims": len(claims),
             "known": len(known),
@@ -300,7 +306,9 @@ def framework_page(framework: Framework) -> FrameworkPage:
     )
 
 
-def nearest_alternatives(framework: Framework, limit: int = 3) -> list[Alternative]:
+def nearest_alternatives(
+    framework: Framework, limit: int = 3, *, memberships: list[Verdict] | None = None
+) -> list[Alternative]:
     """The published frameworks most like this one: in a shared category, most features shared.
 
     "Shared" counts features both support, in any way (built in, extension or package).
@@ -309,9 +317,11 @@ def nearest_alternatives(framework: Framework, limit: int = 3) -> list[Alternati
     frameworks there are.
     """
     mine = Verdict.objects.supported(Support.ANY).filter(framework=framework)
-    my_categories = list(
-        Verdict.objects.memberships().filter(framework=framework).select_related("category")
-    )
+    if memberships is None:  # the framework page has them already
+        memberships = list(
+            Verdict.objects.memberships().filter(framework=framework).select_related("category")
+        )
+    my_categories = memberships
     names = {m.category_id: m.category.name for m in my_categories}
     if not names:  # in no category: no neighbours to look for
         return []
