@@ -38,7 +38,6 @@ ARCHIVE_FILE_MESSAGE = (
 # --- Natural keys --------------------------------------------------------------
 
 
-
 def page_url(name: str, slug: str) -> str:
     """The address of a detail page: reverse() walks the URLconf on every call, and a
     compare or framework page links to hundreds of sources and features."""
@@ -56,6 +55,7 @@ def _forget_addresses(*, setting: str, **kwargs) -> None:
 
 
 setting_changed.connect(_forget_addresses)
+
 
 class SlugQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug: str):
