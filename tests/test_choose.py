@@ -15,7 +15,7 @@ import re
 import pytest
 from django.http import QueryDict
 
-from frameworks.models import Claim, ClaimKind, Feature, Framework, Verdict
+from frameworks.models import Category, Claim, ClaimKind, Feature, Framework, Verdict
 from frameworks.pages.cells import Cell
 from frameworks.pages.choose import (
     MAX_LISTED,
@@ -33,7 +33,6 @@ from frameworks.pages.choose import (
 )
 from frameworks.pages.choose import needs as choose_needs
 from frameworks.pages.choose import ranking as choose_ranking
-from frameworks.pages.table import load_reference_lists
 from tests.factories import make_category, make_claim, make_feature, make_framework, make_source
 from tests.factories import support as claim_support
 from tests.http import body
@@ -44,8 +43,13 @@ MET, MISSED, CHECK = Outcome.MET, Outcome.MISSED, Outcome.CHECK
 SERVER_SITE = PRESETS[0]
 
 
+def every_category_and_feature() -> tuple[list[Category], list[Feature]]:
+    categories = list(Category.objects.order_by("position", "name"))
+    return categories, list(Feature.objects.published().in_display_order())
+
+
 def choice_for(query: str, **kwargs):
-    categories, features, _ = load_reference_lists()
+    categories, features = every_category_and_feature()
     form = ChooseForm(QueryDict(query), categories=categories, features=features)
     assert form.is_valid(), form.errors
     return build_choice(form, **kwargs)
@@ -366,7 +370,7 @@ def test_each_preset_is_a_link_that_fills_the_form_and_ranks(client, preset):
 
 
 def test_every_preset_names_published_features():
-    _, features, _ = load_reference_lists()
+    _, features = every_category_and_feature()
     slugs = {feature.slug for feature in features}
     for preset in PRESETS:
         for value in preset.must + preset.nice:
@@ -520,7 +524,7 @@ def test_bad_input_is_a_400_that_says_why(client, query, message):
 
 
 def test_more_needs_than_the_cap_is_a_400(client):
-    _, features, _ = load_reference_lists()
+    _, features = every_category_and_feature()
     query = "&".join(f"must={feature.slug}" for feature in features[: MAX_NEEDS + 1])
     response = client.get(f"/choose/?{query}")
     assert response.status_code == 400

@@ -13,6 +13,8 @@ PAGES = [
     "/",
     "/?category=asynchronous&feature=orm&extensions=on&interface=wsgi&active=yes&sort=stars",
     "/?q=async&since=2005&until=2020&hide=apis&sort=-release",
+    # Nothing matches: every hint (support of any kind, each filter dropped) in one count.
+    "/?category=asynchronous&feature=admin-panel&feature=orm&support=built_in&interface=wsgi",
     "/table.csv",
     "/table.json?feature=routing",
     "/frameworks/django/",

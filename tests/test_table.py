@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import html
 import io
 import json
 import re
@@ -132,6 +133,20 @@ def test_an_empty_result_says_which_choice_would_widen_it(client):
     widen = re.search(r"(\d+) frameworks? if extensions and third-party packages count", empty)
     assert widen
     assert int(widen[1]) == len(all_rows(client, "category=asynchronous&feature=admin-panel"))
+
+
+def test_each_hint_for_an_empty_result_counts_what_its_link_shows(client):
+    page = client.get(
+        "/?category=asynchronous&feature=admin-panel&feature=orm&support=built_in&interface=wsgi"
+    ).content.decode()
+    empty = page[page.index('class="empty"') :]
+    hints = re.findall(r'<li><a href="\?([^"]+)">(\d+) frameworks? ([^<]+)</a></li>', empty)
+    assert hints, empty[:2000]
+    for query, count, label in hints:
+        shown = client.get("/?" + html.unescape(query)).content.decode()
+        title = re.search(r'<h2 id="results-title">(\d+) frameworks?</h2>', shown)
+        assert title, label
+        assert int(title[1]) == int(count), label
 
 
 def test_the_filters_in_force_show_as_chips_that_remove_themselves(client):

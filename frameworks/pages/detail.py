@@ -512,7 +512,9 @@ def source_claims(source: Source, page_number=1) -> tuple[list[tuple[Framework, 
         Claim.objects.published()
         .filter(Q(source=source) | Q(via=source))
         .select_related(*CLAIM_RELATIONS)
-        .order_by(Lower("framework__name"), "kind", "feature__group__position", "feature__position")
+        .order_by(
+            Lower("framework__name"), "kind", "feature__group__position", "feature__position", "id"
+        )  # ending with the id: the same order on every request, and pages that do not overlap
     )
     page = Paginator(claims, 100).get_page(page_number)
     shown = list(page.object_list)
@@ -536,7 +538,7 @@ def sources_index(page_number=1) -> Page:
     sources = (
         Source.objects.select_related("framework")
         .annotate(claim_count=count("source"), relayed_count=count("via"))
-        .order_by(F("framework__name").asc(nulls_first=True), "kind", "-date", "title")
+        .order_by(F("framework__name").asc(nulls_first=True), "kind", "-date", "title", "pk")
     )
     return Paginator(sources, PER_PAGE).get_page(page_number)
 

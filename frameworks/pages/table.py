@@ -14,11 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.http import QueryDict
 from django.utils.safestring import SafeString, mark_safe
 
 from frameworks.filters import (
+    DEFAULT_COLUMNS,
     INTERFACES,
     LIFECYCLES,
     FrameworkFilterSet,
@@ -98,8 +100,10 @@ class Hint:
 @dataclass
 class ComparisonTable:
     filterset: FrameworkFilterSet
-    features: list[Feature]
-    groups: list[FeatureGroup]
+    features: list[Feature]  # those the query can show or require, not every feature
+    groups: list[FeatureGroup]  # the first groups in display order and those asked for
+    feature_total: int = 0  # published features in all
+    group_total: int = 0
     rows: list[Row] = field(default_factory=list)
     page: Page | None = None
     columns: list[Column] = field(default_factory=list)
@@ -129,7 +133,7 @@ class ComparisonTable:
 
     @property
     def more_column_groups(self) -> int:
-        return len(self.groups) - len(self.column_choices)
+        return self.group_total - len(self.column_choices)
 
 
 # The column picker names this many groups at most, so the page stays bounded; others
@@ -137,16 +141,61 @@ class ComparisonTable:
 MAX_COLUMN_CHOICES = 24
 
 
-def load_reference_lists() -> tuple[list[Category], list[Feature], list[FeatureGroup]]:
+@dataclass
+class ReferenceLists:
+    """What one table query needs of the taxonomy, bounded whatever its size."""
+
+    categories: list[Category]
+    features: list[Feature]
+    groups: list[FeatureGroup]
+    feature_total: int
+    group_total: int
+
+
+def load_reference_lists(data: QueryDict) -> ReferenceLists:
+    """Every category; the feature groups the column picker offers (the first ones in
+    display order) and those the query asks for; the features of the groups it can show
+    as columns and those it requires. Three queries, and no more rows however many
+    features there are. A slug that names nothing is not loaded, so the form refuses
+    it as before.
+    """
+    asked_columns = data.getlist("columns")
+    asked_features = data.getlist("feature")
     categories = list(Category.objects.order_by("position", "name"))
-    features = list(Feature.objects.published().in_display_order())
-    groups = list({feature.group_id: feature.group for feature in features}.values())
-    return categories, features, groups
+    with_features = Exists(Feature.objects.published().filter(group=OuterRef("pk")))
+    groups = list(
+        FeatureGroup.objects.filter(with_features)
+        .annotate(
+            rank=Window(RowNumber(), order_by=[F("position").asc(), F("name").asc()]),
+            group_total=Window(Count("pk")),
+            feature_total=Subquery(
+                Feature.objects.published().order_by().values(count=Func(F("pk"), function="COUNT"))
+            ),
+        )
+        .filter(Q(rank__lte=MAX_COLUMN_CHOICES) | Q(slug__in=[*asked_columns, *DEFAULT_COLUMNS]))
+        .order_by("position", "name")
+    )
+    # The groups shown as columns are among these: those asked for, else the default
+    # ones, else the first group (FrameworkFilterSet.options).
+    shown = [*asked_columns, *DEFAULT_COLUMNS, *(group.slug for group in groups[:1])]
+    features = list(
+        Feature.objects.published()
+        .in_display_order()
+        .filter(Q(group__slug__in=shown) | Q(slug__in=asked_features))
+    )
+    return ReferenceLists(
+        categories,
+        features,
+        groups,
+        feature_total=groups[0].feature_total if groups else 0,
+        group_total=groups[0].group_total if groups else 0,
+    )
 
 
 def build_table(data: QueryDict, *, paged: bool = True) -> ComparisonTable:
     """The table for a query; ``paged=False`` gives every matching row (the exports)."""
-    categories, features, groups = load_reference_lists()
+    reference = load_reference_lists(data)
+    categories, features, groups = reference.categories, reference.features, reference.groups
     filterset = FrameworkFilterSet(
         data,
         queryset=Framework.objects.published(),
@@ -154,7 +203,13 @@ def build_table(data: QueryDict, *, paged: bool = True) -> ComparisonTable:
         features=features,
         groups=groups,
     )
-    table = ComparisonTable(filterset, features, groups)
+    table = ComparisonTable(
+        filterset,
+        features,
+        groups,
+        feature_total=reference.feature_total,
+        group_total=reference.group_total,
+    )
     if not filterset.is_valid():
         table.facets = _facets(filterset, None, categories, features, set())
         return table
@@ -172,7 +227,9 @@ def build_table(data: QueryDict, *, paged: bool = True) -> ComparisonTable:
     visible = table.visible_features
     table.rows = _rows(frameworks, categories, visible)
     shown_groups = {feature.group_id for feature in visible}
-    table.facets = _facets(filterset, ids, categories, features, shown_groups)
+    table.facets = _facets(
+        filterset, ids, categories, features, shown_groups, empty=table.total == 0
+    )
     table.chips = _chips(data, options, filterset)
     if paged and table.total == 0:
         table.hints = _hints(data, options, filterset)
@@ -221,7 +278,9 @@ def _rows(frameworks: list[Framework], categories, visible: list[Feature]) -> li
     ]
 
 
-def _facets(filterset, ids: list[int] | None, categories, features, shown_groups) -> dict:
+def _facets(
+    filterset, ids: list[int] | None, categories, features, shown_groups, *, empty: bool = False
+) -> dict:
     """How many frameworks would remain if each option were chosen.
 
     With invalid filters (``ids`` None) the options are still listed, with what
@@ -233,7 +292,7 @@ def _facets(filterset, ids: list[int] | None, categories, features, shown_groups
     options = filterset.options if valid else _raw_options(filterset)
     listed = [f for f in features if f.group_id in shown_groups or f.slug in options["features"]]
     if valid:
-        in_category, with_feature, counted = _facet_counts(filterset, options, listed)
+        in_category, with_feature, counted = _facet_counts(filterset, options, listed, empty)
     else:
         in_category, with_feature, counted = {}, {}, {}
 
@@ -281,12 +340,18 @@ def _raw_options(filterset) -> dict:
     }
 
 
-def _facet_counts(filterset, options: dict, listed: list[Feature]) -> tuple[dict, dict, dict]:
-    """Counts over every matching row (not only this page), in three queries.
+def _facet_counts(
+    filterset, options: dict, listed: list[Feature], empty: bool
+) -> tuple[dict, dict, dict]:
+    """Counts over every matching row (not only this page), in three queries (one when
+    nothing matches).
 
     Features are counted for the ``listed`` options only: counting every feature
-    would cost as much as the data is big.
+    would cost as much as the data is big. Categories and features are counted
+    within the result, so an empty result needs no query to know they are all 0.
     """
+    if empty:
+        return {}, {}, _single_choice_counts(filterset, options)
     matching = filterset.without("page", "sort", "columns").values("pk")
     in_category = dict(
         Verdict.objects.memberships()
@@ -300,10 +365,16 @@ def _facet_counts(filterset, options: dict, listed: list[Feature]) -> tuple[dict
         .values_list("feature_id")
         .annotate(count=Count("framework_id", distinct=True))
     )
-    # Interface and lifecycle are single choices: each option is counted on the rows
-    # filtered by everything else. One query groups those rows by lifecycle and by the
-    # interfaces they speak (at most 16 groups, whatever the data size); the counts
-    # are sums over the groups.
+    return in_category, with_feature, _single_choice_counts(filterset, options)
+
+
+def _single_choice_counts(filterset, options: dict) -> dict[str, int]:
+    """Interface and lifecycle are single choices: each option is counted on the rows
+    filtered by everything else.
+
+    One query groups those rows by lifecycle and by the interfaces they speak (at most
+    16 groups, whatever the data size); the counts are sums over the groups.
+    """
     others = filterset.without("interface", "lifecycle", "page", "sort", "columns")
     interface, lifecycle = options["interface"], options["lifecycle"]
     groups = (
@@ -329,7 +400,7 @@ def _facet_counts(filterset, options: dict, listed: list[Feature]) -> tuple[dict
         if not interface or speaks[interface]:
             for value, _ in [("", ""), *LIFECYCLES]:
                 counted[f"lifecycle_{value}"] += count if _at_stage(stage, value) else 0
-    return in_category, with_feature, counted
+    return counted
 
 
 def _at_stage(stage: str | None, lifecycle: str) -> bool:
@@ -377,26 +448,43 @@ def _chips(data: QueryDict, options: dict, filterset) -> list[Chip]:
 
 
 def _hints(data: QueryDict, options: dict, filterset) -> list[Hint]:
-    """Which one change would widen an empty result, with how many frameworks it gives."""
-    hints = []
+    """Which one change would widen an empty result, with how many frameworks it gives.
+
+    At most MAX_HINTS: counting support of any kind first, when it helps, then dropping
+    the filters most recently chosen. Every candidate is counted in one query.
+    """
+    support: list[tuple[str, QuerySet, str]] = []  # label, rows, query string
     if options["features"] and options["support"] != Support.ANY:
-        count = filterset.without("page", support=Support.ANY).count()
-        if count:
-            query = data.copy()
-            query.pop("page", None)
-            query["support"] = Support.ANY
-            hints.append(Hint("if extensions and third-party packages count", count,
-                              query.urlencode()))  # fmt: skip
-    for chip_name, value in _removable(options)[: MAX_HINTS - len(hints)]:
-        without = filterset.without("page", chip_name) if value is None else None
-        if value is not None:  # one value of a multiple choice
+        query = data.copy()
+        query.pop("page", None)
+        query["support"] = Support.ANY
+        rows = filterset.without("page", support=Support.ANY)
+        support.append(("if extensions and third-party packages count", rows, query.urlencode()))
+    removals = []
+    for chip_name, value in _removable(options)[:MAX_HINTS]:
+        if value is None:
+            rows = filterset.without("page", chip_name)
+        else:  # one value of a multiple choice
             remaining = [v for v in options[_plural(chip_name)] if v != value]
-            without = filterset.without("page", **{chip_name: remaining})
-        count = without.count()
-        if count:
-            label = _label(filterset, chip_name, value, options)
-            hints.append(Hint(f"without {label}", count, _without(data, chip_name, value)))
-    return hints
+            rows = filterset.without("page", **{chip_name: remaining})
+        label = _label(filterset, chip_name, value, options)
+        removals.append((f"without {label}", rows, _without(data, chip_name, value)))
+    candidates = support + removals
+    if not candidates:
+        return []
+    counts = Framework.objects.aggregate(
+        **{
+            f"hint_{index}": Count("pk", filter=Q(pk__in=rows.values("pk")))
+            for index, (_, rows, _) in enumerate(candidates)
+        }
+    )
+    hints = [
+        Hint(label, counts[f"hint_{index}"], query)
+        for index, (label, _, query) in enumerate(candidates)
+    ]
+    widening_support = [hint for hint in hints[: len(support)] if hint.count]
+    removing = hints[len(support) :][: MAX_HINTS - len(widening_support)]
+    return widening_support + [hint for hint in removing if hint.count]
 
 
 def _plural(name: str) -> str:
