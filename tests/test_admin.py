@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from compare.client_ip import client_ip
 from frameworks.dataset.files import read_fixtures
 from frameworks.dataset.load import Mode, load_document
 from frameworks.editors import make_editor
@@ -166,6 +167,48 @@ def test_repeated_failed_logins_lock_the_account_out(client, editor):
     assert response.status_code == 429, "even the right password, while locked out"
     assert b"Too many failed logins" in response.content
     assert "_auth_user_id" not in client.session
+
+
+def test_behind_a_proxy_the_lockout_counts_the_visitors_address_not_the_proxys(
+    client, editor, settings
+):
+    settings.PROXY_COUNT = 1
+    login = reverse("admin:login")
+    balancer = "10.0.0.2"
+    attacker = {"REMOTE_ADDR": balancer, "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(login, {"username": "ed", "password": "wrong"}, **attacker)
+    response = client.post(login, {"username": "ed", "password": PASSWORD}, **attacker)
+    assert response.status_code == 429
+    # An address the visitor wrote in front of the proxy's changes nothing.
+    spoofed = {**attacker, "HTTP_X_FORWARDED_FOR": "198.51.100.2, 203.0.113.7"}
+    assert (
+        client.post(login, {"username": "ed", "password": PASSWORD}, **spoofed).status_code == 429
+    )
+    # The editor, at another address behind the same balancer, still logs in.
+    editor_address = {"REMOTE_ADDR": balancer, "HTTP_X_FORWARDED_FOR": "198.51.100.2"}
+    response = client.post(login, {"username": "ed", "password": PASSWORD}, **editor_address)
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.7", "10.0.0.2"),  # no proxy trusted: the header is the visitor's words
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, "198.51.100.2, 203.0.113.7", "203.0.113.7"),
+        (2, "198.51.100.2, 203.0.113.7", "198.51.100.2"),
+        (2, "203.0.113.7", "10.0.0.2"),  # fewer than the proxies: not through them
+        (1, "not-an-address", "10.0.0.2"),
+        (1, "", "10.0.0.2"),
+    ],
+)
+def test_the_visitors_address_is_read_only_from_trusted_proxies(
+    rf, settings, proxies, forwarded, expected
+):
+    settings.PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
 
 
 def test_create_editor_makes_a_staff_account_in_the_editors_group(monkeypatch):
