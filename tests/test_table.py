@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+from django.http import QueryDict
 
 from frameworks.models import Category, ClaimKind, Feature, Framework, Verdict
 from tests.factories import make_claim, make_framework, make_source, support
@@ -270,6 +271,25 @@ def test_facet_counts_follow_the_other_filters(client):
     assert int(asgi.group(1)) == len(
         row_slugs(client.get("/?category=asynchronous&interface=asgi"))
     )
+
+
+@pytest.mark.parametrize(
+    "query", ["category=asynchronous", "interface=wsgi", "lifecycle=any&category=full-stack"]
+)
+def test_every_interface_and_lifecycle_count_is_what_choosing_it_shows(client, query):
+    """Counted in Python from grouped rows (pages.table._at_stage): each must match the
+    rows its choice filters in SQL (filters.lifecycle_condition, interface_condition)."""
+    page = client.get(f"/?{query}").content.decode()
+    options = re.findall(
+        r'name="(interface|lifecycle)" value="([a-z_]*)"[^>]*> [^<]+<span class="count">(\d+)<',
+        page,
+    )
+    assert len(options) == 3 + 5, options  # wsgi, asgi, other; default, any and three stages
+    base = QueryDict(query, mutable=True)
+    for name, value, count in options:
+        base[name] = value
+        assert len(all_rows(client, base.urlencode())) == int(count), (name, value)
+        base = QueryDict(query, mutable=True)
 
 
 def test_the_columns_are_the_chosen_feature_groups(client):
