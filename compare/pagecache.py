@@ -123,6 +123,20 @@ def public_read_database() -> str | None:
     return reading_from.get() if _public_read.get() else None
 
 
+# The data version the page cache read for this request, so a page reads it once.
+_request_version: contextvars.ContextVar[tuple[str, Version] | None] = contextvars.ContextVar(
+    "request_version", default=None
+)
+
+
+def request_version(using: str) -> Version:
+    """The data version of ``using`` for this request: as the page cache read it, or now."""
+    known = _request_version.get()
+    if known is not None and known[0] == using:
+        return known[1]
+    return DataVersion.current(using)
+
+
 # --- The cache entries ---------------------------------------------------------------
 
 
@@ -286,7 +300,11 @@ class PageCacheMiddleware:
             entry = _cache_get(key)
             if isinstance(entry, Entry):
                 return entry.respond(request, "hit")
-        response = self.get_response(request)
+        known = _request_version.set((database, version))
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_version.reset(known)
         return self._finish(request, response, version, key)
 
     def _finish(self, request, response, version: Version | None, key: str | None):

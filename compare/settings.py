@@ -139,12 +139,17 @@ if EMBEDDED_DATABASE:
     except StartupError as error:
         sys.exit(str(error))
 DATABASE_CONN_MAX_AGE = int(os.environ.get("DJANGO_CONN_MAX_AGE", "600"))
-DATABASES = {"default": database_config(DATABASE_URL, conn_max_age=DATABASE_CONN_MAX_AGE)}
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", default=True)
+DATABASE_OPTIONS = {
+    "conn_max_age": DATABASE_CONN_MAX_AGE,
+    "prepared_statements": DATABASE_PREPARED_STATEMENTS,
+}
+DATABASES = {"default": database_config(DATABASE_URL, **DATABASE_OPTIONS)}
 
 # Read replicas (comma-separated URLs): public pages read from them, all else from
 # the primary (compare/routers.py). Tests mirror them onto the primary.
 for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
-    DATABASES[f"replica_{number}"] = database_config(url, conn_max_age=DATABASE_CONN_MAX_AGE) | {
+    DATABASES[f"replica_{number}"] = database_config(url, **DATABASE_OPTIONS) | {
         "TEST": {"MIRROR": "default"}
     }
 if len(DATABASES) > 1:
@@ -181,6 +186,10 @@ PAGE_CACHE_SECONDS = 24 * 3600  # old versions' pages age out; the version key d
 PAGE_CACHE_MAX_BYTES = 2_000_000  # bigger exports are streamed, not stored
 # After a cache failure, pages skip the cache for this long before trying it again.
 PAGE_CACHE_RETRY_SECONDS = float(os.environ.get("COMPARE_PAGE_CACHE_RETRY_SECONDS", "5"))
+# Each process keeps the table's filterable facts for the current data version
+# (frameworks/pages/facts.py). Tests load them afresh for every request instead: a
+# test's writes share one transaction, and so one data version.
+FACT_INDEX_REUSE = True
 
 # --- Authentication ----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

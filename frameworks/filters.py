@@ -11,33 +11,33 @@
     ?page=2                                          the next rows
 
 Choices are given by the caller from lists it has already loaded, so that
-validating a query costs no query.
+validating a query costs no query. The rows filtered are not a QuerySet but the
+published frameworks' facts held in memory (frameworks/pages/facts.py): each
+filter method narrows a ``FrameworkRows``, and filtering costs no query either
+(only a search asks PostgreSQL, once per text).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import django_filters
 from django import forms
-from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Lower
 from django_filters.fields import MultipleChoiceField
 
-from frameworks.models import ClaimKind, Framework, Lifecycle, Support, SupportStatus, Verdict
+from frameworks.models import Framework, Lifecycle, Support
 
-# Frameworks no source gives a figure for come last, whichever the direction.
+if TYPE_CHECKING:
+    from frameworks.pages.facts import FrameworkFacts, FrameworkRows
+
+# The orders the table offers (FrameworkRows.ordered sorts by them).
 SORTS = {
-    "name": ("Name", [Lower("name")]),
-    "release": (
-        "First release, oldest first",
-        [F("first_release").asc(nulls_last=True), Lower("name")],
-    ),
-    "-release": (
-        "First release, newest first",
-        [F("first_release").desc(nulls_last=True), Lower("name")],
-    ),
-    "stars": ("GitHub stars, most first", [F("github_stars").desc(nulls_last=True), Lower("name")]),
-    "features": ("Supported features, most first", ["-supported_features", Lower("name")]),
-    "relevance": ("Best match to the search", ["-relevance", Lower("name")]),
+    "name": "Name",
+    "release": "First release, oldest first",
+    "-release": "First release, newest first",
+    "stars": "GitHub stars, most first",
+    "features": "Supported features, most first",
+    "relevance": "Best match to the search",
 }
 # "other" means no source says WSGI or ASGI: unknown is not no, so the label says so.
 INTERFACES = [("wsgi", "WSGI"), ("asgi", "ASGI"), ("other", "No source says WSGI or ASGI")]
@@ -90,46 +90,6 @@ class FrameworkFilterForm(forms.Form):
         return cleaned
 
 
-def frameworks_speaking(interface: str) -> QuerySet:
-    """Ids of frameworks whose published verdict supports WSGI or ASGI, fully or partly."""
-    return (
-        Verdict.objects.features()
-        .filter(feature__slug=interface, status__in=[SupportStatus.YES, SupportStatus.PARTIAL])
-        .values("framework_id")
-    )
-
-
-def interface_condition(interface: str) -> Q:
-    if interface == "other":
-        return ~Q(pk__in=frameworks_speaking("wsgi")) & ~Q(pk__in=frameworks_speaking("asgi"))
-    return Q(pk__in=frameworks_speaking(interface))
-
-
-def lifecycle_condition(lifecycle: str) -> Q:
-    """Frameworks at that stage; "" (the default) means all but the discontinued."""
-    if lifecycle == "any":
-        return Q()
-    if lifecycle == "":
-        stage = Verdict.objects.filter(kind=ClaimKind.LIFECYCLE, lifecycle=Lifecycle.DISCONTINUED)
-        return ~Q(pk__in=stage.values("framework_id"))
-    stage = Verdict.objects.filter(kind=ClaimKind.LIFECYCLE, lifecycle=lifecycle)
-    return Q(pk__in=stage.values("framework_id"))
-
-
-def first_release_condition(**year_lookup) -> Q:
-    verdicts = Verdict.objects.filter(kind=ClaimKind.FIRST_RELEASE, **year_lookup)
-    return Q(pk__in=verdicts.values("framework_id"))
-
-
-def features_condition(feature_ids: list[int], support: str) -> Q:
-    """Frameworks supporting every one of the features, in a way ``support`` counts."""
-    condition = Q()
-    supported = Verdict.objects.supported(support)
-    for feature_id in feature_ids:
-        condition &= Q(pk__in=supported.filter(feature_id=feature_id).values("framework_id"))
-    return condition
-
-
 class FrameworkFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search", label="Search names and summaries", max_length=100
@@ -165,7 +125,7 @@ class FrameworkFilterSet(django_filters.FilterSet):
         max_value=LATEST_YEAR,
     )
     sort = django_filters.ChoiceFilter(
-        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        choices=list(SORTS.items()),
         method="keep",
         label="Sort by",
         empty_label=None,
@@ -211,15 +171,21 @@ class FrameworkFilterSet(django_filters.FilterSet):
         }
 
     @property
-    def qs(self) -> QuerySet:
+    def qs(self) -> list[FrameworkFacts]:
+        """The matching frameworks, in the order chosen."""
         options = self.options
         rows = super().qs
         if not options["lifecycle"]:  # no filter method runs for an empty value
-            rows = rows.filter(lifecycle_condition(""))
-        rows = rows.with_facts(support=options["support"])
-        return rows.order_by(*SORTS[options["sort"]][1])
+            rows = rows.at_stage("")
+        return rows.ordered(options["sort"], options["support"])
 
-    def without(self, *names: str, **replace) -> QuerySet:
+    def filter_queryset(self, rows: FrameworkRows) -> FrameworkRows:
+        """As django-filter's, for rows that are not a QuerySet (see FrameworkRows)."""
+        for name, value in self.form.cleaned_data.items():
+            rows = self.filters[name].filter(rows, value)
+        return rows
+
+    def without(self, *names: str, **replace) -> FrameworkRows:
         """The rows as filtered by every filter but ``names`` (for counts and hints).
 
         ``replace`` gives other values for some filters (``support="any"``).
@@ -231,38 +197,35 @@ class FrameworkFilterSet(django_filters.FilterSet):
                 rows = self.filters[name].filter(rows, value) if name != "feature" else rows
         if "feature" not in names and values.get("feature"):
             ids = [self.feature_ids[slug] for slug in values["feature"]]
-            rows = rows.filter(features_condition(ids, values.get("support") or Support.ANY))
+            rows = rows.supporting(ids, values.get("support") or Support.ANY)
         if "lifecycle" not in names and not values.get("lifecycle"):
-            rows = rows.filter(lifecycle_condition(""))
+            rows = rows.at_stage("")
         return rows
 
     # --- filter methods -----------------------------------------------------------------
 
-    def keep(self, rows: QuerySet, name: str, value) -> QuerySet:
+    def keep(self, rows: FrameworkRows, name: str, value) -> FrameworkRows:
         """Options that shape the page, not the rows."""
         return rows
 
-    def filter_search(self, rows: QuerySet, name: str, text: str) -> QuerySet:
+    def filter_search(self, rows: FrameworkRows, name: str, text: str) -> FrameworkRows:
         return rows.search(text)
 
-    def filter_categories(self, rows: QuerySet, name: str, slugs: list[str]) -> QuerySet:
-        for slug in slugs:
-            members = Verdict.objects.memberships().filter(category_id=self.category_ids[slug])
-            rows = rows.filter(pk__in=members.values("framework_id"))
-        return rows
+    def filter_categories(self, rows: FrameworkRows, name: str, slugs: list[str]) -> FrameworkRows:
+        return rows.in_categories([self.category_ids[slug] for slug in slugs])
 
-    def filter_features(self, rows: QuerySet, name: str, slugs: list[str]) -> QuerySet:
+    def filter_features(self, rows: FrameworkRows, name: str, slugs: list[str]) -> FrameworkRows:
         support = self.form.cleaned_data.get("support") or Support.ANY
-        return rows.filter(features_condition([self.feature_ids[s] for s in slugs], support))
+        return rows.supporting([self.feature_ids[slug] for slug in slugs], support)
 
-    def filter_interface(self, rows: QuerySet, name: str, interface: str) -> QuerySet:
-        return rows.filter(interface_condition(interface))
+    def filter_interface(self, rows: FrameworkRows, name: str, interface: str) -> FrameworkRows:
+        return rows.speaking(interface)
 
-    def filter_lifecycle(self, rows: QuerySet, name: str, lifecycle: str) -> QuerySet:
-        return rows.filter(lifecycle_condition(lifecycle))
+    def filter_lifecycle(self, rows: FrameworkRows, name: str, lifecycle: str) -> FrameworkRows:
+        return rows.at_stage(lifecycle)
 
-    def filter_since(self, rows: QuerySet, name: str, year: int) -> QuerySet:
-        return rows.filter(first_release_condition(year__gte=year))
+    def filter_since(self, rows: FrameworkRows, name: str, year: int) -> FrameworkRows:
+        return rows.released_from(year)
 
-    def filter_until(self, rows: QuerySet, name: str, year: int) -> QuerySet:
-        return rows.filter(first_release_condition(year__lte=year))
+    def filter_until(self, rows: FrameworkRows, name: str, year: int) -> FrameworkRows:
+        return rows.released_until(year)

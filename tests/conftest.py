@@ -61,12 +61,14 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def rendered_afresh(settings):
-    """Every test sees pages rendered for it; tests of the page cache turn it back on.
+    """Every test sees pages rendered for it, from facts loaded for it; tests of the page
+    cache and of the table's fact index turn them back on.
 
     The cache is keyed by the data version, which every curated write moves, but a
     test may also change settings or code paths that a cached page would hide.
     """
     settings.PAGE_CACHE = False
+    settings.FACT_INDEX_REUSE = False
 
 
 def _flushes(item) -> bool:

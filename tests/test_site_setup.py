@@ -50,6 +50,27 @@ def test_a_socket_directory_url_puts_the_directory_in_host_so_dbshell_works():
     assert config["NAME"] == "compare"
 
 
+@pytest.mark.django_db
+def test_a_page_s_queries_are_planned_once_per_connection(client):
+    """psycopg prepares a query run five times on a connection; PostgreSQL then plans
+    it once instead of on every request (server-side binding makes that possible)."""
+    from django.db import connection
+
+    for _ in range(6):
+        assert client.get("/frameworks/django/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] > 0
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler_that_cannot_keep_them():
+    url = "postgresql://compare@db:5432/compare"
+    assert database_config(url)["OPTIONS"]["server_side_binding"] is True
+    assert database_config(url)["OPTIONS"]["prepare_threshold"] == 5
+    options = database_config(url, prepared_statements=False)["OPTIONS"]
+    assert options["prepare_threshold"] is None
+
+
 def test_database_connections_persist_with_health_checks():
     database = settings.DATABASES["default"]
     assert database["CONN_MAX_AGE"] > 0

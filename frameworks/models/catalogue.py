@@ -10,15 +10,14 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.signals import setting_changed
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import get_script_prefix, reverse
 from simple_history.models import HistoricalRecords
 
 from frameworks.models.vocabulary import (
     ARCHIVE_FILE_PATTERN,
     DatePrecision,
-    Metric,
     PublicationStatus,
     SourceKind,
 )
@@ -330,31 +329,6 @@ class FrameworkQuerySet(SlugQuerySet):
         # Filter on the match itself: non-matches still get a tiny rank.
         return self.annotate(search=vector, relevance=SearchRank(vector, query)).filter(
             search=query
-        )
-
-    def with_facts(self, *, support: str = "any") -> FrameworkQuerySet:
-        """Annotate the published facts the table shows and sorts by.
-
-        ``first_release`` (earliest year when disputed), ``github_stars``,
-        ``lifecycle`` (the lifecycle verdict), ``supported_features`` (published
-        features supported in the ways ``support`` counts, see ``Support``).
-        """
-        from frameworks.models.claims import Verdict
-
-        return self.annotate(
-            first_release=Subquery(Verdict.objects.first_release_of(OuterRef("pk"))),
-            github_stars=Subquery(Verdict.objects.figure_of(OuterRef("pk"), Metric.GITHUB_STARS)),
-            lifecycle=Subquery(Verdict.objects.lifecycle_of(OuterRef("pk"))),
-            supported_features=Coalesce(
-                Subquery(
-                    Verdict.objects.supported(support)
-                    .filter(framework=OuterRef("pk"))
-                    .values("framework")
-                    .annotate(count=Count("pk"))
-                    .values("count")
-                ),
-                0,
-            ),
         )
 
 

@@ -2,42 +2,31 @@
 
 A bounded page whatever the size of the data: at most ``ROWS_PER_PAGE`` rows,
 the chosen feature groups as columns (the features a visitor requires come
-first), and "must have" options for the shown groups only. Queries: the
-reference lists (categories, features with groups), the row count and the
-page of rows, their cells and memberships, and three facet counts; an empty
-result adds its hints. Templates, CSV and JSON read the same ``ComparisonTable``.
+first), and "must have" options for the shown groups only. Filtering, counting,
+sorting and paging read the frameworks' facts held in memory for the current
+data version (``facts``); a request queries only the cells of the rows it shows
+(and a search, when there is one). Templates, CSV and JSON read the same
+``ComparisonTable``.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber
 from django.http import QueryDict
 from django.utils.safestring import SafeString, mark_safe
 
-from frameworks.filters import (
-    DEFAULT_COLUMNS,
-    INTERFACES,
-    LIFECYCLES,
-    FrameworkFilterSet,
-    frameworks_speaking,
-)
-from frameworks.models import (
-    Category,
-    ClaimKind,
-    Feature,
-    FeatureGroup,
-    Framework,
-    Lifecycle,
-    Support,
-    Verdict,
-    VerdictStatus,
-)
+from frameworks.filters import INTERFACES, LIFECYCLES, FrameworkFilterSet
+from frameworks.models import Category, Feature, FeatureGroup, Support, Verdict
 from frameworks.pages.cells import UNKNOWN, Cell
+from frameworks.pages.facts import (
+    MAX_COLUMN_CHOICES,
+    FrameworkFacts,
+    FrameworkRows,
+    current_index,
+)
 
 ROWS_PER_PAGE = 30
 MAX_HINTS = 4  # an empty result suggests at most this many filters to drop
@@ -51,9 +40,10 @@ class Membership:
 
 @dataclass
 class Row:
-    framework: Framework
+    framework: FrameworkFacts
     memberships: list[Membership]
     cells: list[tuple[Feature, Cell]]
+    supported_features: int  # counted in the ways the table's "Count as support" says
 
     @property
     def cells_html(self) -> SafeString:
@@ -136,72 +126,13 @@ class ComparisonTable:
         return self.group_total - len(self.column_choices)
 
 
-# The column picker names this many groups at most, so the page stays bounded; others
-# are a link away (each group's page in the feature index shows it as columns).
-MAX_COLUMN_CHOICES = 24
-
-
-@dataclass
-class ReferenceLists:
-    """What one table query needs of the taxonomy, bounded whatever its size."""
-
-    categories: list[Category]
-    features: list[Feature]
-    groups: list[FeatureGroup]
-    feature_total: int
-    group_total: int
-
-
-def load_reference_lists(data: QueryDict) -> ReferenceLists:
-    """Every category; the feature groups the column picker offers (the first ones in
-    display order) and those the query asks for; the features of the groups it can show
-    as columns and those it requires. Three queries, and no more rows however many
-    features there are. A slug that names nothing is not loaded, so the form refuses
-    it as before.
-    """
-    asked_columns = data.getlist("columns")
-    asked_features = data.getlist("feature")
-    categories = list(Category.objects.order_by("position", "name"))
-    with_features = Exists(Feature.objects.published().filter(group=OuterRef("pk")))
-    groups = list(
-        FeatureGroup.objects.filter(with_features)
-        .annotate(
-            rank=Window(RowNumber(), order_by=[F("position").asc(), F("name").asc()]),
-            group_total=Window(Count("pk")),
-            feature_total=Subquery(
-                Feature.objects.published().order_by().values(count=Func(F("pk"), function="COUNT"))
-            ),
-        )
-        .filter(Q(rank__lte=MAX_COLUMN_CHOICES) | Q(slug__in=[*asked_columns, *DEFAULT_COLUMNS]))
-        .order_by("position", "name")
-    )
-    # The groups shown as columns are among these: those asked for, else the default
-    # ones, else the first group (FrameworkFilterSet.options).
-    shown = [*asked_columns, *DEFAULT_COLUMNS, *(group.slug for group in groups[:1])]
-    features = list(
-        Feature.objects.published()
-        .in_display_order()
-        .filter(Q(group__slug__in=shown) | Q(slug__in=asked_features))
-    )
-    return ReferenceLists(
-        categories,
-        features,
-        groups,
-        feature_total=groups[0].feature_total if groups else 0,
-        group_total=groups[0].group_total if groups else 0,
-    )
-
-
 def build_table(data: QueryDict, *, paged: bool = True) -> ComparisonTable:
     """The table for a query; ``paged=False`` gives every matching row (the exports)."""
-    reference = load_reference_lists(data)
+    index = current_index()
+    reference = index.reference_lists(data)
     categories, features, groups = reference.categories, reference.features, reference.groups
     filterset = FrameworkFilterSet(
-        data,
-        queryset=Framework.objects.published(),
-        categories=categories,
-        features=features,
-        groups=groups,
+        data, queryset=index.rows(), categories=categories, features=features, groups=groups
     )
     table = ComparisonTable(
         filterset,
@@ -216,20 +147,16 @@ def build_table(data: QueryDict, *, paged: bool = True) -> ComparisonTable:
 
     options = filterset.options
     table.columns = _columns(options, features, groups)
-    rows = filterset.qs
+    matching = filterset.qs
     if paged:
-        paginator = Paginator(rows, ROWS_PER_PAGE)
-        table.page = paginator.get_page(options["page"])
+        table.page = Paginator(matching, ROWS_PER_PAGE).get_page(options["page"])
         frameworks = list(table.page.object_list)
     else:
-        frameworks = list(rows)
-    ids = [framework.id for framework in frameworks]
+        frameworks = matching
     visible = table.visible_features
-    table.rows = _rows(frameworks, categories, visible)
+    table.rows = _rows(frameworks, categories, visible, options["support"])
     shown_groups = {feature.group_id for feature in visible}
-    table.facets = _facets(
-        filterset, ids, categories, features, shown_groups, empty=table.total == 0
-    )
+    table.facets = _facets(filterset, matching, categories, features, shown_groups)
     table.chips = _chips(data, options, filterset)
     if paged and table.total == 0:
         table.hints = _hints(data, options, filterset)
@@ -248,51 +175,48 @@ def _columns(options: dict, features: list[Feature], groups: list[FeatureGroup])
     return columns
 
 
-def _rows(frameworks: list[Framework], categories, visible: list[Feature]) -> list[Row]:
-    ids = [framework.id for framework in frameworks]
+def _rows(
+    frameworks: list[FrameworkFacts], categories, visible: list[Feature], support: str
+) -> list[Row]:
+    """The rows shown: their cells in one query, their categories from the facts."""
     cells: dict[int, dict[int, Cell]] = defaultdict(dict)
-    memberships: dict[int, list[Membership]] = defaultdict(list)
-    category_by_id = {category.id: category for category in categories}
-    verdicts = Verdict.objects.filter(framework_id__in=ids).filter(
-        Q(kind=ClaimKind.FEATURE, feature__in=[f.id for f in visible])
-        | Q(kind=ClaimKind.CATEGORY, status=VerdictStatus.YES)
-    )
-    for verdict in verdicts.values(
-        "framework_id", "kind", "feature_id", "category_id", "status", "how", "detail", "note",
-        "since", "disputed", "resolved", "superseded",
-    ):  # fmt: skip
-        if verdict["kind"] == ClaimKind.CATEGORY:
-            memberships[verdict["framework_id"]].append(
-                Membership(category_by_id[verdict["category_id"]], verdict["disputed"])
-            )
-        else:
+    if frameworks and visible:
+        verdicts = Verdict.objects.features().filter(
+            framework_id__in=[framework.id for framework in frameworks],
+            feature_id__in=[feature.id for feature in visible],
+        )
+        for verdict in verdicts.values(
+            "framework_id", "feature_id", "status", "how", "detail", "note", "since",
+            "disputed", "resolved", "superseded",
+        ):  # fmt: skip
             cells[verdict["framework_id"]][verdict["feature_id"]] = Cell.of(verdict)
-    position = {category.id: index for index, category in enumerate(categories)}
+    category_by_id = {category.id: category for category in categories}
     return [
         Row(
             framework,
-            sorted(memberships[framework.id], key=lambda m: position[m.category.id]),
+            [Membership(category_by_id[id], disputed) for id, disputed in framework.categories],
             [(feature, cells[framework.id].get(feature.id, UNKNOWN)) for feature in visible],
+            len(framework.supported[support]),
         )
         for framework in frameworks
     ]
 
 
 def _facets(
-    filterset, ids: list[int] | None, categories, features, shown_groups, *, empty: bool = False
+    filterset, matching: list[FrameworkFacts] | None, categories, features, shown_groups
 ) -> dict:
     """How many frameworks would remain if each option were chosen.
 
-    With invalid filters (``ids`` None) the options are still listed, with what
+    With invalid filters (``matching`` None) the options are still listed, with what
     was chosen ticked and no counts, so that fixing one filter keeps the others.
     Feature options are listed for the shown column groups and the required
     features only: the page stays bounded however many features there are.
     """
-    valid = ids is not None
+    valid = matching is not None
     options = filterset.options if valid else _raw_options(filterset)
     listed = [f for f in features if f.group_id in shown_groups or f.slug in options["features"]]
     if valid:
-        in_category, with_feature, counted = _facet_counts(filterset, options, listed, empty)
+        in_category, with_feature, counted = _facet_counts(filterset, options, listed)
     else:
         in_category, with_feature, counted = {}, {}, {}
 
@@ -341,75 +265,33 @@ def _raw_options(filterset) -> dict:
 
 
 def _facet_counts(
-    filterset, options: dict, listed: list[Feature], empty: bool
-) -> tuple[dict, dict, dict]:
-    """Counts over every matching row (not only this page), in three queries (one when
-    nothing matches).
+    filterset, options: dict, listed: list[Feature]
+) -> tuple[Counter, Counter, dict[str, int]]:
+    """Counts over every matching row (not only this page).
 
-    Features are counted for the ``listed`` options only: counting every feature
-    would cost as much as the data is big. Categories and features are counted
-    within the result, so an empty result needs no query to know they are all 0.
+    Features are counted for the ``listed`` options only, so that the work stays
+    bounded by what the page shows.
     """
-    if empty:
-        return {}, {}, _single_choice_counts(filterset, options)
-    matching = filterset.without("page", "sort", "columns").values("pk")
-    in_category = dict(
-        Verdict.objects.memberships()
-        .filter(framework_id__in=matching)
-        .values_list("category_id")
-        .annotate(count=Count("framework_id", distinct=True))
-    )
-    with_feature = dict(
-        Verdict.objects.supported(options["support"])
-        .filter(framework_id__in=matching, feature_id__in=[feature.id for feature in listed])
-        .values_list("feature_id")
-        .annotate(count=Count("framework_id", distinct=True))
-    )
+    matching = filterset.without("page", "sort", "columns")
+    in_category = matching.category_counts()
+    with_feature = matching.feature_counts([f.id for f in listed], options["support"])
     return in_category, with_feature, _single_choice_counts(filterset, options)
 
 
 def _single_choice_counts(filterset, options: dict) -> dict[str, int]:
     """Interface and lifecycle are single choices: each option is counted on the rows
-    filtered by everything else.
-
-    One query groups those rows by lifecycle and by the interfaces they speak (at most
-    16 groups, whatever the data size); the counts are sums over the groups.
-    """
-    others = filterset.without("interface", "lifecycle", "page", "sort", "columns")
+    filtered by everything else."""
+    others: FrameworkRows = filterset.without("interface", "lifecycle", "page", "sort", "columns")
     interface, lifecycle = options["interface"], options["lifecycle"]
-    groups = (
-        others.annotate(
-            stage=Subquery(
-                Verdict.objects.filter(
-                    kind=ClaimKind.LIFECYCLE, framework_id=OuterRef("pk")
-                ).values("lifecycle")[:1]
-            ),
-            wsgi=Exists(frameworks_speaking("wsgi").filter(framework_id=OuterRef("pk"))),
-            asgi=Exists(frameworks_speaking("asgi").filter(framework_id=OuterRef("pk"))),
-        )
-        .order_by()
-        .values_list("stage", "wsgi", "asgi")
-        .annotate(count=Count("pk"))
-    )
     counted: dict[str, int] = defaultdict(int)
-    for stage, wsgi, asgi, count in groups:
-        speaks = {"wsgi": wsgi, "asgi": asgi, "other": not (wsgi or asgi)}
-        if _at_stage(stage, lifecycle):
+    for framework in others:
+        if framework.at_stage(lifecycle):
             for value, _ in INTERFACES:
-                counted[f"interface_{value}"] += count if speaks[value] else 0
-        if not interface or speaks[interface]:
+                counted[f"interface_{value}"] += framework.speaks_interface(value)
+        if not interface or framework.speaks_interface(interface):
             for value, _ in [("", ""), *LIFECYCLES]:
-                counted[f"lifecycle_{value}"] += count if _at_stage(stage, value) else 0
+                counted[f"lifecycle_{value}"] += framework.at_stage(value)
     return counted
-
-
-def _at_stage(stage: str | None, lifecycle: str) -> bool:
-    """What ``lifecycle_condition`` selects, for one framework's published lifecycle."""
-    if lifecycle == "any":
-        return True
-    if lifecycle == "":
-        return stage != Lifecycle.DISCONTINUED
-    return stage == lifecycle
 
 
 def _without(data: QueryDict, name: str, value: str | None = None) -> str:
@@ -451,9 +333,9 @@ def _hints(data: QueryDict, options: dict, filterset) -> list[Hint]:
     """Which one change would widen an empty result, with how many frameworks it gives.
 
     At most MAX_HINTS: counting support of any kind first, when it helps, then dropping
-    the filters most recently chosen. Every candidate is counted in one query.
+    the filters most recently chosen.
     """
-    support: list[tuple[str, QuerySet, str]] = []  # label, rows, query string
+    support: list[tuple[str, FrameworkRows, str]] = []  # label, rows, query string
     if options["features"] and options["support"] != Support.ANY:
         query = data.copy()
         query.pop("page", None)
@@ -469,19 +351,7 @@ def _hints(data: QueryDict, options: dict, filterset) -> list[Hint]:
             rows = filterset.without("page", **{chip_name: remaining})
         label = _label(filterset, chip_name, value, options)
         removals.append((f"without {label}", rows, _without(data, chip_name, value)))
-    candidates = support + removals
-    if not candidates:
-        return []
-    counts = Framework.objects.aggregate(
-        **{
-            f"hint_{index}": Count("pk", filter=Q(pk__in=rows.values("pk")))
-            for index, (_, rows, _) in enumerate(candidates)
-        }
-    )
-    hints = [
-        Hint(label, counts[f"hint_{index}"], query)
-        for index, (label, _, query) in enumerate(candidates)
-    ]
+    hints = [Hint(label, len(rows), query) for label, rows, query in support + removals]
     widening_support = [hint for hint in hints[: len(support)] if hint.count]
     removing = hints[len(support) :][: MAX_HINTS - len(widening_support)]
     return widening_support + [hint for hint in removing if hint.count]

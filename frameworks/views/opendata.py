@@ -66,7 +66,7 @@ def table_records(table: ComparisonTable, absolute: Absolute) -> Iterator[dict]:
             "first_release": row.framework.first_release,
             "github_stars": _number(row.framework.github_stars),
             "lifecycle": row.framework.lifecycle or "unknown",
-            "supported_features": row.framework.supported_features,
+            "supported_features": row.supported_features,
             "features": {feature.slug: _cell(cell) for feature, cell in row.cells},
         }
 

@@ -1,0 +1,406 @@
+"""Every published framework's filterable facts, held in memory for one data version.
+
+The comparison table filters, counts, sorts and pages its rows many times per
+request (the rows, then each facet's count, then each hint for an empty result).
+Asked of PostgreSQL, that was seven to twelve queries whose building and planning
+cost more than their running. The facts that filtering reads are small (a few
+hundred bytes a framework), so each process loads them once per data version,
+in a few queries, and filters them in Python; a request then asks the database
+only for the data version and the cells of the page it shows.
+
+An editor's save changes the data version (frameworks/models/versions.py), so
+the next request on every process and every instance loads the facts afresh.
+The page cache is separate: with it off (COMPARE_PAGE_CACHE=0), every request
+still renders its page, from these facts.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import router
+from django.db.models import Exists, Max, OuterRef, Q, StringAgg, TextField, Value
+from django.db.models.functions import Cast, Lower
+from django.http import QueryDict
+
+from compare.pagecache import request_version
+from frameworks.filters import DEFAULT_COLUMNS
+from frameworks.models import (
+    Category,
+    ClaimKind,
+    Feature,
+    FeatureGroup,
+    Framework,
+    Lifecycle,
+    Metric,
+    PublicationStatus,
+    Support,
+    Verdict,
+    VerdictStatus,
+)
+from frameworks.models.catalogue import page_url
+
+# The column picker names this many groups at most, so the page stays bounded; others
+# are a link away (each group's page in the feature index shows it as columns).
+MAX_COLUMN_CHOICES = 24
+INTERFACE_FEATURES = ("wsgi", "asgi")
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkFacts:
+    """What the table filters, sorts and shows of one published framework."""
+
+    id: int
+    slug: str
+    name: str
+    name_rank: int  # its place in PostgreSQL's order of lower(name), the tie-breaker
+    first_release: int | None
+    github_stars: Decimal | None
+    lifecycle: str  # "" when no source states it
+    categories: tuple[tuple[int, bool], ...]  # (category id, disputed), categories it is in
+    speaks: frozenset[str]  # "wsgi", "asgi": supported fully or partly
+    supported: dict[str, frozenset[int]]  # Support value -> ids of features counted
+
+    def get_absolute_url(self) -> str:
+        return page_url("frameworks:framework_detail", self.slug)
+
+    def in_category(self, category_id: int) -> bool:
+        return any(member == category_id for member, _ in self.categories)
+
+    def at_stage(self, lifecycle: str) -> bool:
+        """The default stage ("") is any but discontinued, unknown included; "any" is all."""
+        if lifecycle == "any":
+            return True
+        if lifecycle == "":
+            return self.lifecycle != Lifecycle.DISCONTINUED
+        return self.lifecycle == lifecycle
+
+    def speaks_interface(self, interface: str) -> bool:
+        """WSGI, ASGI, or "other": no source says either (unknown is not no)."""
+        return not self.speaks if interface == "other" else interface in self.speaks
+
+
+@dataclass
+class ReferenceLists:
+    """What one table query needs of the taxonomy, bounded whatever its size."""
+
+    categories: list[Category]
+    features: list[Feature]
+    groups: list[FeatureGroup]
+    feature_total: int
+    group_total: int
+
+
+@dataclass(frozen=True, slots=True)
+class TaxonRow:
+    """A published feature, or a feature group with some, as the index holds it."""
+
+    id: int
+    slug: str
+    name: str
+    group_id: int | None  # a feature's group; None for a group
+
+
+class FactIndex:
+    """The published facts of every framework, and the taxonomy, at one data version.
+
+    Features and groups are held as small rows: a page shows a bounded number of
+    them, made into model instances when first asked for.
+    """
+
+    def __init__(self, version: str, frameworks, categories, groups, features):
+        self.version = version
+        self.frameworks: list[FrameworkFacts] = frameworks  # in name order
+        self.categories: list[Category] = categories
+        self.groups: list[TaxonRow] = groups  # those with published features, in order
+        self.features_by_slug = {feature.slug: feature for feature in features}
+        self.features_by_group: dict[int, list[TaxonRow]] = defaultdict(list)
+        for feature in features:  # in display order
+            self.features_by_group[feature.group_id].append(feature)
+        self.feature_total = len(features)
+        self.feature_rank = {feature.id: rank for rank, feature in enumerate(features)}
+        self._groups_by_id = {group.id: group for group in groups}
+        self._instances: dict[tuple[type, int], Feature | FeatureGroup] = {}
+
+    @classmethod
+    def load(cls, using: str, version: str) -> FactIndex:
+        """Five queries, whatever the number of frameworks (their rows grow, not their count)."""
+        published_features = Feature.objects.using(using).published()
+        features = [
+            TaxonRow(*row)
+            for row in published_features.in_display_order().values_list(
+                "id", "slug", "name", "group_id"
+            )
+        ]
+        groups = [
+            TaxonRow(*row, None)
+            for row in FeatureGroup.objects.using(using)
+            .filter(Exists(published_features.filter(group=OuterRef("pk"))))
+            .order_by("position", "name")
+            .values_list("id", "slug", "name")
+        ]
+        categories = list(Category.objects.using(using).order_by("position", "name"))
+        position = {category.id: index for index, category in enumerate(categories)}
+        names = (
+            Framework.objects.using(using)
+            .published()
+            .order_by(Lower("name"), "pk")
+            .values_list("id", "slug", "name")
+        )
+        facts = {row[0]: row[1:] for row in _verdict_facts(using)}
+        frameworks = []
+        for rank, (framework_id, slug, name) in enumerate(names):
+            (
+                first_release, stars, lifecycle, member_of, disputed_in, speaks,
+                any_way, official, built_in,
+            ) = facts.get(framework_id, _NO_FACTS)  # fmt: skip
+            frameworks.append(
+                FrameworkFacts(
+                    id=framework_id,
+                    slug=slug,
+                    name=name,
+                    name_rank=rank,
+                    first_release=first_release,
+                    github_stars=stars,
+                    lifecycle=lifecycle or "",
+                    categories=tuple(
+                        (category_id, category_id in disputed_in)
+                        for category_id in sorted(member_of, key=position.__getitem__)
+                    ),
+                    speaks=frozenset(speaks),
+                    supported={
+                        Support.ANY: frozenset(any_way),
+                        Support.OFFICIAL: frozenset(official),
+                        Support.BUILT_IN: frozenset(built_in),
+                    },
+                )
+            )
+        return cls(version, frameworks, categories, groups, features)
+
+    # --- what a query needs of the taxonomy --------------------------------------------
+
+    def reference_lists(self, data: QueryDict) -> ReferenceLists:
+        """Every category; the feature groups the column picker offers (the first ones in
+        display order) and those the query asks for; the features of the groups it can
+        show as columns and those it requires. A slug that names nothing is left out,
+        so the form refuses it.
+        """
+        named = set(data.getlist("columns")) | set(DEFAULT_COLUMNS)
+        groups = self.groups[:MAX_COLUMN_CHOICES] + [
+            group for group in self.groups[MAX_COLUMN_CHOICES:] if group.slug in named
+        ]
+        # The groups shown as columns are among these: those asked for, else the default
+        # ones, else the first group (FrameworkFilterSet.options).
+        shown = {group.id for group in groups if group.slug in named} | {
+            group.id for group in self.groups[:1]
+        }
+        features = [f for group_id in shown for f in self.features_by_group[group_id]]
+        features += [
+            self.features_by_slug[slug]
+            for slug in data.getlist("feature")
+            if slug in self.features_by_slug and self.features_by_slug[slug].group_id not in shown
+        ]
+        # Each once, in display order.
+        features = sorted(
+            {f.id: f for f in features}.values(), key=lambda f: self.feature_rank[f.id]
+        )
+        return ReferenceLists(
+            self.categories,
+            [self._feature(row) for row in features],
+            [self._group(row) for row in groups],
+            self.feature_total,
+            len(self.groups),
+        )
+
+    def rows(self) -> FrameworkRows:
+        return FrameworkRows(self.frameworks, searches={})
+
+    def _group(self, row: TaxonRow) -> FeatureGroup:
+        key = (FeatureGroup, row.id)
+        if key not in self._instances:
+            self._instances[key] = FeatureGroup(id=row.id, slug=row.slug, name=row.name)
+        return self._instances[key]
+
+    def _feature(self, row: TaxonRow) -> Feature:
+        key = (Feature, row.id)
+        if key not in self._instances:
+            feature = Feature(
+                id=row.id,
+                slug=row.slug,
+                name=row.name,
+                group_id=row.group_id,
+                status=PublicationStatus.PUBLISHED,
+            )
+            feature.group = self._group(self._groups_by_id[row.group_id])
+            self._instances[key] = feature
+        return self._instances[key]
+
+
+# A framework no verdict speaks about: no figure, no category, no feature.
+_NO_FACTS = (None, None, "", (), (), (), (), (), ())
+
+
+def _verdict_facts(using: str):
+    """Per framework, in one pass over the verdicts: first release, GitHub stars,
+    lifecycle, categories (and those disputed), WSGI/ASGI, and the ids of the features
+    supported in each way ``Support`` counts. Features not published are left out.
+    """
+    member = Q(kind=ClaimKind.CATEGORY, status=VerdictStatus.YES)
+    feature = Q(kind=ClaimKind.FEATURE, feature__status=PublicationStatus.PUBLISHED)
+    supported = feature & Q(status=VerdictStatus.YES)
+    spoken = feature & Q(
+        feature__slug__in=INTERFACE_FEATURES,
+        status__in=[VerdictStatus.YES, VerdictStatus.PARTIAL],
+    )
+
+    # Joined into text: psycopg parses a text of ids faster than an array of them.
+    def ids(column: str, condition: Q) -> StringAgg:
+        return StringAgg(Cast(column, TextField()), Value(","), filter=condition, default=Value(""))
+
+    rows = (
+        Verdict.objects.using(using)
+        .order_by()
+        .values("framework_id")
+        .annotate(
+            first_release=Max("year", filter=Q(kind=ClaimKind.FIRST_RELEASE)),
+            github_stars=Max("value", filter=Q(kind=ClaimKind.FIGURE, metric=Metric.GITHUB_STARS)),
+            lifecycle=Max("lifecycle", filter=Q(kind=ClaimKind.LIFECYCLE)),
+            member_of=ids("category_id", member),
+            disputed_in=ids("category_id", member & Q(disputed=True)),
+            speaks=ids("feature__slug", spoken),
+            any_way=ids("feature_id", supported),
+            official=ids("feature_id", supported & Q(how__in=Support.OFFICIAL.hows)),
+            built_in=ids("feature_id", supported & Q(how__in=Support.BUILT_IN.hows)),
+        )
+        .values_list(
+            "framework_id",
+            "first_release",
+            "github_stars",
+            "lifecycle",
+            "member_of",
+            "disputed_in",
+            "speaks",
+            "any_way",
+            "official",
+            "built_in",
+        )
+    )
+    for framework_id, first_release, stars, lifecycle, *lists in rows:
+        member_of, disputed_in, speaks, *supported = (
+            text.split(",") if text else [] for text in lists
+        )
+        yield (
+            framework_id, first_release, stars, lifecycle,
+            [int(id) for id in member_of], {int(id) for id in disputed_in}, speaks,
+            *(map(int, ids) for ids in supported),
+        )  # fmt: skip
+
+
+class FrameworkRows:
+    """A selection of the index's frameworks: what the table's FilterSet filters.
+
+    Each filter gives a new selection; ``ordered`` sorts one for display.
+    """
+
+    model = Framework  # django-filter reads it
+
+    def __init__(self, members: list[FrameworkFacts], *, searches: dict):
+        self.members = members
+        # Full-text search stays in PostgreSQL: its results (id -> rank) are kept per
+        # request, so the counts and hints that filter again do not search again.
+        self.searches = searches
+        self.relevance: dict[int, float] = {}
+
+    def all(self) -> FrameworkRows:
+        return self
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def __iter__(self):
+        return iter(self.members)
+
+    def _where(self, keep) -> FrameworkRows:
+        rows = FrameworkRows([f for f in self.members if keep(f)], searches=self.searches)
+        rows.relevance = self.relevance
+        return rows
+
+    def in_categories(self, category_ids: list[int]) -> FrameworkRows:
+        return self._where(lambda f: all(f.in_category(c) for c in category_ids))
+
+    def supporting(self, feature_ids: list[int], support: str) -> FrameworkRows:
+        wanted = frozenset(feature_ids)
+        return self._where(lambda f: wanted <= f.supported[support])
+
+    def speaking(self, interface: str) -> FrameworkRows:
+        return self._where(lambda f: f.speaks_interface(interface))
+
+    def at_stage(self, lifecycle: str) -> FrameworkRows:
+        return self._where(lambda f: f.at_stage(lifecycle))
+
+    def released_from(self, year: int) -> FrameworkRows:
+        return self._where(lambda f: f.first_release is not None and f.first_release >= year)
+
+    def released_until(self, year: int) -> FrameworkRows:
+        return self._where(lambda f: f.first_release is not None and f.first_release <= year)
+
+    def search(self, text: str) -> FrameworkRows:
+        if text not in self.searches:
+            self.searches[text] = dict(
+                Framework.objects.published().search(text).values_list("id", "relevance")
+            )
+        found = self.searches[text]
+        rows = self._where(lambda f: f.id in found)
+        rows.relevance = found
+        return rows
+
+    def ordered(self, sort: str, support: str) -> list[FrameworkFacts]:
+        """Frameworks no source gives a figure for come last, whichever the direction."""
+        keys = {
+            "name": lambda f: f.name_rank,
+            "release": lambda f: (f.first_release is None, f.first_release or 0, f.name_rank),
+            "-release": lambda f: (f.first_release is None, -(f.first_release or 0), f.name_rank),
+            "stars": lambda f: (f.github_stars is None, -(f.github_stars or 0), f.name_rank),
+            "features": lambda f: (-len(f.supported[support]), f.name_rank),
+            "relevance": lambda f: (-self.relevance.get(f.id, 0), f.name_rank),
+        }
+        return sorted(self.members, key=keys[sort])
+
+    # --- counts ---------------------------------------------------------------------------
+
+    def category_counts(self) -> Counter:
+        return Counter(category for f in self.members for category, _ in f.categories)
+
+    def feature_counts(self, feature_ids: list[int], support: str) -> Counter:
+        listed = frozenset(feature_ids)
+        return Counter(feature for f in self.members for feature in f.supported[support] & listed)
+
+
+# --- the index of this process ------------------------------------------------------------
+
+_indexes: dict[str, FactIndex] = {}
+_loading = threading.Lock()
+
+
+def current_index() -> FactIndex:
+    """The index at the data version now, loaded if the data changed since the last one.
+
+    Read from the database this request reads from (a replica for anonymous visitors,
+    when there are any), at the version the page cache read for this request. An edit
+    committed while the index loads makes it newer than its version, never older: the
+    next request sees the new version and loads it again.
+    """
+    using = router.db_for_read(Framework) or "default"
+    version = request_version(using).token
+    index = _indexes.get(using)
+    if index is not None and index.version == version and settings.FACT_INDEX_REUSE:
+        return index
+    with _loading:  # the threads of one process load it once
+        index = _indexes.get(using)
+        if index is None or index.version != version or not settings.FACT_INDEX_REUSE:
+            index = _indexes[using] = FactIndex.load(using, version)
+    return index
