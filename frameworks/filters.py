@@ -19,6 +19,8 @@ filter method narrows a ``FrameworkRows``, and filtering costs no query either
 
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import django_filters
@@ -71,6 +73,12 @@ class DistinctChoicesField(MultipleChoiceField):
 
     def to_python(self, value):
         return list(dict.fromkeys(choice for choice in super().to_python(value) if choice))
+
+    def __deepcopy__(self, memo):
+        # Every form copies its fields; the choices, never changed, are shared.
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
 
 
 class DistinctChoicesFilter(django_filters.MultipleChoiceFilter):
@@ -148,6 +156,12 @@ class FrameworkFilterSet(django_filters.FilterSet):
         self.filters["category"].extra["choices"] = [(c.slug, c.name) for c in categories]
         self.filters["feature"].extra["choices"] = [(f.slug, f.name) for f in features]
         self.filters["columns"].extra["choices"] = [(g.slug, g.name) for g in groups]
+
+    def get_form_class(self):
+        """The form for these choices, made once: django-filter makes a form class, and
+        a field per filter, on every request, which cost more than the filtering."""
+        choices = tuple(tuple(self.filters[name].extra["choices"]) for name in CHOICE_FILTERS)
+        return _form_class(type(self), choices)
 
     # --- what the caller needs besides the rows ---------------------------------------
 
@@ -229,3 +243,15 @@ class FrameworkFilterSet(django_filters.FilterSet):
 
     def filter_until(self, rows: FrameworkRows, name: str, year: int) -> FrameworkRows:
         return rows.released_until(year)
+
+
+CHOICE_FILTERS = ("category", "feature", "columns")  # their choices are given per query
+
+
+@lru_cache(maxsize=256)  # distinct choice lists: one per set of columns asked for, and version
+def _form_class(filterset_class, choices: tuple) -> type[forms.Form]:
+    filterset = filterset_class.__new__(filterset_class)
+    filterset.filters = copy.deepcopy(filterset_class.base_filters)
+    for name, named in zip(CHOICE_FILTERS, choices, strict=True):
+        filterset.filters[name].extra["choices"] = list(named)
+    return super(FrameworkFilterSet, filterset).get_form_class()

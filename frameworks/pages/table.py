@@ -20,7 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from frameworks.filters import INTERFACES, LIFECYCLES, FrameworkFilterSet
-from frameworks.models import Category, Feature, FeatureGroup, Support, Verdict
+from frameworks.models import Category, ClaimKind, Feature, FeatureGroup, Support, Verdict
 from frameworks.pages.cells import UNKNOWN, Cell
 from frameworks.pages.facts import (
     MAX_COLUMN_CHOICES,
@@ -216,7 +216,9 @@ def _rows(
     """The rows shown: their cells in one query, their categories from the facts."""
     cells: dict[int, dict[int, Cell]] = defaultdict(dict)
     if frameworks and visible:
-        verdicts = Verdict.objects.features().filter(
+        # The visible features are published ones (from the index): no join to check it.
+        verdicts = Verdict.objects.filter(
+            kind=ClaimKind.FEATURE,
             framework_id__in=[framework.id for framework in frameworks],
             feature_id__in=[feature.id for feature in visible],
         )
