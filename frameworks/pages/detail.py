@@ -22,7 +22,6 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import Coalesce, Lower
 from django.utils.html import escape
@@ -40,11 +39,11 @@ from frameworks.models import (
     Metric,
     PublicationStatus,
     Source,
-    Support,
     Verdict,
     VerdictStatus,
 )
 from frameworks.pages.cells import Cell, by_feature_group, claims_html
+from frameworks.pages.facts import INTERFACE_FEATURES, FactIndex, current_index
 
 PER_PAGE = 50
 UNKNOWN_NAMED = 60  # on a framework page; the rest are counted
@@ -65,7 +64,6 @@ FACT_KINDS = (
     ClaimKind.LICENCE,
     ClaimKind.PYTHON,
 )
-INTERFACE_FEATURES = ("wsgi", "asgi")
 
 
 def mark_superseded(claims: list[Claim], verdicts) -> None:
@@ -261,21 +259,14 @@ def framework_page(framework: Framework) -> FrameworkPage:
     # The features the sources speak about for it, and the interface features; not
     # every feature: the page costs the same however many features there are.
     spoken_of = {key[1] for key in verdict_by_key if key[0] == "feature"} | set(feature_claims)
-    features = list(
-        Feature.objects.published()
-        .in_display_order()
-        .filter(Q(id__in=spoken_of) | Q(slug__in=INTERFACE_FEATURES))
-    )
+    index = current_index()  # the published taxonomy, held in memory
+    features = index.features_in_order(spoken_of, INTERFACE_FEATURES)
     feature_groups = by_feature_group(features, covered)
     # Features no source speaks about for it: only their names, grouped, and only the
     # first of them; the rest are counted.
-    unknown = list(
-        Feature.objects.published()
-        .in_display_order()
-        .exclude(id__in=[row.feature.id for _, rows in feature_groups for row in rows])
-        .annotate(unknown_total=Window(Count("id")))[:UNKNOWN_NAMED]
+    unknown, unknown_total = index.features_not_in(
+        {row.feature.id for _, rows in feature_groups for row in rows}, UNKNOWN_NAMED
     )
-    unknown_total = unknown[0].unknown_total if unknown else 0
     unknown_by_group = by_feature_group(unknown, lambda f: f)
     interfaces = [
         Interface(feature, Cell.of(verdict_by_key.get(("feature", feature.id))))
@@ -307,7 +298,7 @@ def framework_page(framework: Framework) -> FrameworkPage:
         lifecycle=verdict_by_key.get((ClaimKind.LIFECYCLE,)),
         sources=sources,
         alternatives=nearest_alternatives(
-            framework, memberships=[verdict for verdict, _ in memberships]
+            framework, [verdict for verdict, _ in memberships], verdicts, index
         ),
         counts={
             "claims": len(claims),
@@ -320,65 +311,29 @@ def framework_page(framework: Framework) -> FrameworkPage:
 
 
 def nearest_alternatives(
-    framework: Framework, limit: int = 3, *, memberships: list[Verdict] | None = None
+    framework: Framework,
+    memberships: list[Verdict],
+    verdicts: list[Verdict],
+    index: FactIndex,
+    limit: int = 3,
 ) -> list[Alternative]:
     """The published frameworks most like this one: in a shared category, most features shared.
 
     "Shared" counts features both support, in any way (built in, extension or package).
-    Counted in one aggregate over the verdicts of this framework's supported features,
-    not per candidate: the cost follows what this framework supports, not how many
-    frameworks there are.
+    Counted over the published facts held in memory (``pages.facts``): no query,
+    and the cost follows the number of frameworks, not of their claims.
     """
-    mine = Verdict.objects.supported(Support.ANY).filter(framework=framework)
-    if memberships is None:  # the framework page has them already
-        memberships = list(
-            Verdict.objects.memberships().filter(framework=framework).select_related("category")
-        )
-    my_categories = memberships
-    names = {m.category_id: m.category.name for m in my_categories}
+    names = {m.category_id: m.category.name for m in memberships}
     if not names:  # in no category: no neighbours to look for
         return []
-    neighbours = Verdict.objects.memberships().filter(category_id__in=list(names))
-    shared_counts = (
-        Verdict.objects.supported(Support.ANY)
-        .filter(
-            feature_id__in=mine.values("feature_id"),
-            framework_id__in=neighbours.values("framework_id"),
-            framework__status=PublicationStatus.PUBLISHED,
-        )
-        .exclude(framework_id=framework.id)
-        .values("framework_id", "framework__slug", "framework__name")
-        .annotate(shared=Count("key"))
-        .order_by("-shared", Lower("framework__name"))[:limit]
-    )
-    # The same deferred instances .only("slug", "name") gives, without another query.
-    sharing = [
-        (Framework.from_db(None, ["id", "slug", "name"], (row["framework_id"],
-                           row["framework__slug"], row["framework__name"])), row["shared"])
-        for row in shared_counts
-    ]  # fmt: skip
-    if len(sharing) < limit:  # neighbours with nothing in common come last, by name
-        sharing += [
-            (neighbour, 0)
-            for neighbour in Framework.objects.published()
-            .filter(pk__in=neighbours.values("framework_id"))
-            .exclude(pk__in=[framework.pk, *(candidate.pk for candidate, _ in sharing)])
-            .only("slug", "name")
-            .order_by(Lower("name"))[: limit - len(sharing)]
-        ]
-    their_categories = _group(
-        neighbours.filter(framework__in=[candidate.pk for candidate, _ in sharing]).values_list(
-            "framework_id", "category_id"
-        ),
-        lambda pair: pair[0],
-    )
+    supported = {
+        v.feature_id
+        for v in verdicts
+        if v.kind == ClaimKind.FEATURE and v.status == VerdictStatus.YES
+    }
     return [
-        Alternative(
-            candidate,
-            shared,
-            [names[category] for _, category in their_categories[candidate.id]],
-        )
-        for candidate, shared in sharing
+        Alternative(candidate, shared, [names[c] for c, _ in candidate.categories if c in names])
+        for candidate, shared in index.nearest(framework.id, supported, set(names), limit)
     ]
 
 

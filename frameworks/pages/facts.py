@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import router
-from django.db.models import Exists, Max, OuterRef, Q, StringAgg, TextField, Value
+from django.db.models import Max, Q, StringAgg, TextField, Value
 from django.db.models.functions import Cast, Lower
 from django.http import QueryDict
 
@@ -124,25 +124,28 @@ class FactIndex:
         self.feature_total = len(features)
         self.feature_rank = {feature.id: rank for rank, feature in enumerate(features)}
         self._groups_by_id = {group.id: group for group in groups}
+        self._features_by_id = {feature.id: feature for feature in features}
         self._instances: dict[tuple[type, int], Feature | FeatureGroup] = {}
 
     @classmethod
     def load(cls, using: str, version: str) -> FactIndex:
-        """Five queries, whatever the number of frameworks (their rows grow, not their count)."""
-        published_features = Feature.objects.using(using).published()
-        features = [
-            TaxonRow(*row)
-            for row in published_features.in_display_order().values_list(
-                "id", "slug", "name", "group_id"
+        """Four queries, whatever the number of frameworks (their rows grow, not their count)."""
+        features, groups = [], {}
+        for feature_id, slug, name, group_id, group_slug, group_name, group_position in (
+            Feature.objects.using(using)
+            .published()
+            .in_display_order()
+            .values_list("id", "slug", "name", "group_id", "group__slug", "group__name",
+                         "group__position")
+        ):  # fmt: skip
+            features.append(TaxonRow(feature_id, slug, name, group_id))
+            groups[group_id] = (
+                group_position,
+                group_name.casefold(),  # close to PostgreSQL's order, for equal positions
+                TaxonRow(group_id, group_slug, group_name, None),
             )
-        ]
-        groups = [
-            TaxonRow(*row, None)
-            for row in FeatureGroup.objects.using(using)
-            .filter(Exists(published_features.filter(group=OuterRef("pk"))))
-            .order_by("position", "name")
-            .values_list("id", "slug", "name")
-        ]
+        # The groups with published features, in display order.
+        groups = [row for *_, row in sorted(groups.values(), key=lambda g: g[:2])]
         categories = list(Category.objects.using(using).order_by("position", "name"))
         position = {category.id: index for index, category in enumerate(categories)}
         names = (
@@ -218,6 +221,37 @@ class FactIndex:
 
     def rows(self) -> FrameworkRows:
         return FrameworkRows(self.frameworks, searches={})
+
+    # --- for a framework's page ------------------------------------------------------------
+
+    def features_in_order(self, ids: set[int], slugs: tuple[str, ...] = ()) -> list[Feature]:
+        """The published features with these ids or slugs, in display order."""
+        wanted = ids | {self.features_by_slug[s].id for s in slugs if s in self.features_by_slug}
+        rows = [self._features_by_id[id] for id in wanted if id in self._features_by_id]
+        return [self._feature(row) for row in sorted(rows, key=lambda f: self.feature_rank[f.id])]
+
+    def features_not_in(self, ids: set[int], limit: int) -> tuple[list[Feature], int]:
+        """The first ``limit`` published features, in display order, not among ``ids``;
+        and how many there are in all."""
+        first = []
+        for row in self.features_by_slug.values():  # in display order
+            if len(first) == limit:
+                break
+            if row.id not in ids:
+                first.append(self._feature(row))
+        return first, self.feature_total - len(ids & self.feature_rank.keys())
+
+    def nearest(
+        self, framework_id: int, supported: set[int], categories: set[int], limit: int
+    ) -> list[tuple[FrameworkFacts, int]]:
+        """The published frameworks sharing a category with it, most features in common
+        first (supported in any way), then by name; with that number."""
+        neighbours = [
+            (f, len(supported & f.supported[Support.ANY]))
+            for f in self.frameworks
+            if f.id != framework_id and any(c in categories for c, _ in f.categories)
+        ]
+        return sorted(neighbours, key=lambda pair: (-pair[1], pair[0].name_rank))[:limit]
 
     def _group(self, row: TaxonRow) -> FeatureGroup:
         key = (FeatureGroup, row.id)
