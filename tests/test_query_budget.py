@@ -5,6 +5,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from frameworks.models import Framework
+from frameworks.pages.facts import FactIndex, current_index
 from tests.http import body
 from tests.scale import grow_dataset
 
@@ -79,6 +80,9 @@ def grown(times: int, django_db_blocker):
 
 
 def within_budgets(client, url: str, times: int) -> None:
+    """The page's own queries, once this process holds the facts of this data version
+    (they load once per version: see test_the_facts_load_in_a_fixed_number_of_queries)."""
+    current_index()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
         content = body(response)  # a streamed export queries as it streams
@@ -92,6 +96,11 @@ def within_budgets(client, url: str, times: int) -> None:
 EXPORTS = {"/table.csv", "/table.json?feature=routing", "/data/dataset.json"}
 
 
+@pytest.fixture(autouse=True)
+def facts_kept(settings):
+    settings.FACT_INDEX_REUSE = True
+
+
 @pytest.mark.django_db
 class TestAtTenTimesTheData:
     @pytest.fixture(scope="class", autouse=True)
@@ -102,6 +111,9 @@ class TestAtTenTimesTheData:
     @pytest.mark.parametrize("url", PAGES)
     def test_every_public_page_stays_within_its_query_and_byte_budgets(self, client, url):
         within_budgets(client, url, 10)
+
+    def test_the_facts_load_in_a_fixed_number_of_queries(self):
+        assert_facts_load_within_budget()
 
 
 @pytest.mark.django_db
@@ -114,3 +126,15 @@ class TestAtAHundredTimesTheData:
     @pytest.mark.parametrize("url", [url for url in PAGES if url not in EXPORTS])
     def test_every_public_page_stays_within_its_query_and_byte_budgets(self, client, url):
         within_budgets(client, url, 100)
+
+    def test_the_facts_load_in_a_fixed_number_of_queries(self):
+        assert_facts_load_within_budget()
+
+
+def assert_facts_load_within_budget() -> None:
+    """Four queries, and the transaction that lets the biggest one group in memory."""
+    with CaptureQueriesContext(connection) as queries:
+        index = FactIndex.load("default", "test")
+    assert len(index.frameworks) == Framework.objects.published().count()
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) <= 5, "\n".join(sql[:120] for sql in statements)

