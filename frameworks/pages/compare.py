@@ -1,7 +1,8 @@
 """Side by side: two to six frameworks, their facts and the features any source covers for them.
 
-Four queries whatever the size of the data: the verdicts and claims of the
-chosen frameworks, the features they cover, and the categories. Only features
+Three queries whatever the size of the data: the verdicts and claims of the
+chosen frameworks, and their sources; the frameworks and features come from the
+facts held in memory (``facts``). Only features
 at least one of them has a value for are rows (the others are counted), so
 the page grows with what is known about these frameworks, not with the data.
 """
@@ -12,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models.functions import Lower
 from django.template.defaultfilters import pluralize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -23,13 +23,13 @@ from frameworks.models import (
     ClaimKind,
     Feature,
     FeatureGroup,
-    Framework,
     Metric,
     Verdict,
     VerdictStatus,
 )
 from frameworks.pages.cells import Cell, by_feature_group, claims_html
 from frameworks.pages.detail import FACT_KINDS, mark_superseded, with_shared_sources
+from frameworks.pages.facts import FrameworkFacts, current_index
 
 MIN_FRAMEWORKS, MAX_FRAMEWORKS = 2, 6
 
@@ -47,7 +47,7 @@ class CompareForm(forms.Form):
     # preference, not a request: an unknown value falls back to the second.
     with_ = forms.CharField(required=False)
 
-    def __init__(self, data, *, frameworks: list[Framework]):
+    def __init__(self, data, *, frameworks: list[FrameworkFacts]):
         data = data.copy() if data is not None else None
         if data is None:
             super().__init__(None)
@@ -180,7 +180,7 @@ class FactRow:
 
 @dataclass
 class Comparison:
-    frameworks: list[Framework]
+    frameworks: list[FrameworkFacts]
     focus: str
     only_differences: bool
     memberships: list[list[tuple[Category, bool]]]
@@ -205,13 +205,13 @@ class Picker:
     """The frameworks the compare page offers to tick: the chosen ones, then the first
     others by name, up to a limit; the table (search, filters, paging) reaches the rest."""
 
-    frameworks: list[Framework]
+    frameworks: list[FrameworkFacts]
     more: int
 
     LIMIT = 100
 
     @classmethod
-    def of(cls, frameworks: list[Framework], chosen) -> Picker:
+    def of(cls, frameworks: list[FrameworkFacts], chosen) -> Picker:
         chosen = set(chosen or ())
         picked = [framework for framework in frameworks if framework.slug in chosen]
         others = [framework for framework in frameworks if framework.slug not in chosen]
@@ -220,12 +220,12 @@ class Picker:
         return cls(shown, len(frameworks) - len(shown))
 
 
-def published_frameworks() -> list[Framework]:
-    # Only what the picker, the columns and the exports show.
-    return list(Framework.objects.published().only("slug", "name").order_by(Lower("name")))
+def published_frameworks() -> list[FrameworkFacts]:
+    """Every published framework, by name: held in memory for this data version."""
+    return current_index().frameworks
 
 
-def build_comparison(form: CompareForm, frameworks: list[Framework]) -> Comparison:
+def build_comparison(form: CompareForm, frameworks: list[FrameworkFacts]) -> Comparison:
     """``form`` must be valid; ``frameworks`` are the published ones it chose from."""
     by_slug = {framework.slug: framework for framework in frameworks}
     chosen = [by_slug[slug] for slug in form.cleaned_data["f"]]
@@ -245,8 +245,9 @@ def build_comparison(form: CompareForm, frameworks: list[Framework]) -> Comparis
     )
     mark_superseded(claims, verdicts)
     covered = {v.feature_id for v in verdicts if v.kind == ClaimKind.FEATURE}
-    features = list(Feature.objects.published().in_display_order().filter(id__in=covered))
-    total_features = Feature.objects.published().count()
+    index = current_index()  # the published taxonomy, held in memory
+    features = index.features_in_order(covered)
+    total_features = index.feature_total
 
     verdict_of: dict[tuple, Verdict] = {}
     memberships: dict[int, list[tuple[Category, bool]]] = defaultdict(list)
