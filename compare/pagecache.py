@@ -57,6 +57,9 @@ MIN_COMPRESS_BYTES = 500
 # Kept with every entry; the security headers are added around the cache, on every response.
 STORED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Vary")
 GZIP_LEVEL, BROTLI_QUALITY = 6, 5  # fast enough to do on a miss, nearly as small as the maxima
+# For a body compressed for one response only (the cache off, or a page it never holds):
+# half the time (0.8 -> 0.55 ms for the table's 124 KB) for 8% more bytes.
+GZIP_LEVEL_ONCE, BROTLI_QUALITY_ONCE = 4, 4
 
 # The database a public request reads from (a replica, when there are any), chosen
 # once per request so the version and the page come from the same one.
@@ -152,9 +155,16 @@ class Entry:
 
     @classmethod
     def of(
-        cls, response: HttpResponse, version: Version, key: str, encodings=("br", "gzip")
+        cls,
+        response: HttpResponse,
+        version: Version,
+        key: str,
+        encodings=("br", "gzip"),
+        *,
+        kept: bool = True,
     ) -> Entry:
-        """``encodings``: those to make; every one when the entry is kept for others."""
+        """``encodings``: those to make; every one when the entry is ``kept`` for others
+        (then worth compressing harder)."""
         body = response.content
         entry = cls(
             version,
@@ -164,10 +174,13 @@ class Entry:
             {"identity": body},
         )
         if _compressible(response) and len(body) >= MIN_COMPRESS_BYTES:
+            quality, level = (
+                (BROTLI_QUALITY, GZIP_LEVEL) if kept else (BROTLI_QUALITY_ONCE, GZIP_LEVEL_ONCE)
+            )
             if "br" in encodings:
-                entry.bodies["br"] = brotli.compress(body, quality=BROTLI_QUALITY)
+                entry.bodies["br"] = brotli.compress(body, quality=quality)
             if "gzip" in encodings:
-                entry.bodies["gzip"] = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+                entry.bodies["gzip"] = gzip.compress(body, compresslevel=level, mtime=0)
         return entry
 
     def etag(self, encoding: str) -> str:
@@ -323,7 +336,7 @@ class PageCacheMiddleware:
                 if settings.PAGE_CACHE
                 else (_chosen_encoding(request, {"br", "gzip"}),)
             )
-            entry = Entry.of(response, version, key, encodings)
+            entry = Entry.of(response, version, key, encodings, kept=settings.PAGE_CACHE)
             if settings.PAGE_CACHE:
                 _cache_set(key, entry)
                 _cache_set(last_good_key(key), entry)
@@ -441,9 +454,9 @@ def compress(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBa
         if len(response.content) < MIN_COMPRESS_BYTES:
             return response
         response.content = (
-            brotli.compress(response.content, quality=BROTLI_QUALITY)
+            brotli.compress(response.content, quality=BROTLI_QUALITY_ONCE)
             if encoding == "br"
-            else gzip.compress(response.content, compresslevel=GZIP_LEVEL, mtime=0)
+            else gzip.compress(response.content, compresslevel=GZIP_LEVEL_ONCE, mtime=0)
         )
         response["Content-Length"] = str(len(response.content))
     if response.has_header("ETag"):  # a different body: a different strong validator
@@ -455,13 +468,13 @@ def compress(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBa
 
 def _compressed_stream(chunks, encoding: str):
     if encoding == "br":
-        compressor = brotli.Compressor(quality=BROTLI_QUALITY)
+        compressor = brotli.Compressor(quality=BROTLI_QUALITY_ONCE)
         for chunk in chunks:
             if data := compressor.process(chunk):
                 yield data
         yield compressor.finish()
     else:
-        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
+        compressor = zlib.compressobj(GZIP_LEVEL_ONCE, zlib.DEFLATED, 31)
         for chunk in chunks:
             if data := compressor.compress(chunk):
                 yield data
