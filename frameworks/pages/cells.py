@@ -111,12 +111,15 @@ class Cell:
             markup += f' <span class="since">since {escape(self.since)}</span>'
         return mark_safe(markup + self.marks_html)  # noqa: S308 - every value escaped
 
-    def table_cell(self, href: str) -> str:
-        """The table's compact ``<td>``: symbol and word, the rest in the title."""
+    def table_cell(self, escaped_href: str) -> str:
+        """The table's compact ``<td>``: symbol and word, the rest in the title.
+
+        ``escaped_href`` is HTML-escaped by the caller, who escapes a row's address once
+        rather than for each of its cells."""
         if not self.known:
             return UNKNOWN_TABLE_CELL
         before, after = _table_cell_parts(self)
-        return before + html.escape(href) + after
+        return before + escaped_href + after
 
 
 @lru_cache(maxsize=4096)

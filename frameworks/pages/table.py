@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
@@ -53,17 +54,24 @@ class Row:
         a page has thirty rows, and the template language took a third of its time."""
         framework = self.framework
         slug, name = escape(framework.slug), escape(framework.name)
-        url = framework.get_absolute_url()
+        url = escape(framework.get_absolute_url())
         categories = ", ".join(
             escape(m.category.name) + (DISPUTED_MARK if m.disputed else "")
             for m in self.memberships
         )
-        cells = "".join(cell.table_cell(f"{url}#f-{feature.slug}") for feature, cell in self.cells)
+        cells = "".join(
+            cell.table_cell(f"{url}#f-{_escaped(feature.slug)}") for feature, cell in self.cells
+        )
         return mark_safe(  # noqa: S308 - every value is escaped, Cell.table_cell's too
             f'<tr><th scope="row"><input type="checkbox" form="pick" name="f" value="{slug}" '
             f'id="pick-{slug}"><label for="pick-{slug}" class="vh">Compare {name}</label> '
-            f'<a href="{escape(url)}">{name}</a><small>{categories}</small></th>{cells}</tr>'
+            f'<a href="{url}">{name}</a><small>{categories}</small></th>{cells}</tr>'
         )
+
+
+@lru_cache(maxsize=4096)  # a page repeats each column's slug in every row
+def _escaped(text: str) -> str:
+    return escape(text)
 
 
 DISPUTED_MARK = ' <span class="mark-disputed" title="Sources disagree">≠</span>'
