@@ -366,7 +366,9 @@ def feature_page(feature: Feature, page_number=1, *, paged: bool = True) -> Feat
     )
     counts = _support_counts(feature)
     if paged:
-        page = Paginator(verdicts, PER_PAGE).get_page(page_number)
+        paginator = Paginator(verdicts, PER_PAGE)
+        paginator.count = counts["verdicts"]  # counted with the others: no COUNT query
+        page = paginator.get_page(page_number)
         shown = list(page.object_list)
     else:
         shown, page = list(verdicts), None
@@ -400,11 +402,13 @@ def _status_rank():
 
 
 def _support_counts(feature: Feature) -> dict[str, int]:
-    """How many published frameworks get the feature in each way, in one query."""
+    """How many published frameworks get the feature in each way, in one query (and how
+    many verdicts it has, unknown ones included, for paging)."""
     published = Framework.objects.published()
     cells = Verdict.objects.filter(kind=ClaimKind.FEATURE, feature=feature, framework__in=published)
     yes = Q(status=VerdictStatus.YES)
     counts = cells.aggregate(
+        verdicts=Count("pk"),
         built_in=Count("pk", filter=yes & Q(how=How.BUILT_IN)),
         official_extension=Count("pk", filter=yes & Q(how=How.OFFICIAL_EXTENSION)),
         third_party=Count("pk", filter=yes & Q(how=How.THIRD_PARTY)),
@@ -417,7 +421,7 @@ def _support_counts(feature: Feature) -> dict[str, int]:
     counts["supported"] = sum(
         counts[key] for key in ("built_in", "official_extension", "third_party", "how_unknown")
     )
-    counts["unknown"] = published.count() - counts["known"]
+    counts["unknown"] = len(current_index().frameworks) - counts["known"]  # all published
     return counts
 
 
