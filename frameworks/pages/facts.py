@@ -63,7 +63,7 @@ class FrameworkFacts:
     lifecycle: str  # "" when no source states it
     categories: tuple[tuple[int, bool], ...]  # (category id, disputed), categories it is in
     speaks: frozenset[str]  # "wsgi", "asgi": supported fully or partly
-    supported: dict[str, frozenset[int]]  # Support value -> ids of features counted
+    supported: SupportedFeatures  # Support value -> ids of the features counted
 
     def get_absolute_url(self) -> str:
         return page_url("frameworks:framework_detail", self.slug)
@@ -154,17 +154,18 @@ class FactIndex:
             .order_by(Lower("name"), "pk")
             .values_list("id", "slug", "name")
         )
+        published = frozenset(feature.id for feature in features)
+        interfaces = {f.id: f.slug for f in features if f.slug in INTERFACE_FEATURES}
         with transaction.atomic(using=using), connections[using].cursor() as cursor:
             # One pass that groups every verdict by framework: at a hundred times the
             # data, PostgreSQL's default 4 MB made it spill to disk (180 ms -> 60).
             cursor.execute("SET LOCAL work_mem = '64MB'")
-            facts = {row[0]: row[1:] for row in _verdict_facts(using)}
+            facts = {row[0]: row[1:] for row in _verdict_facts(using, interfaces)}
         frameworks = []
         for rank, (framework_id, slug, name) in enumerate(names):
-            (
-                first_release, stars, lifecycle, member_of, disputed_in, speaks,
-                any_way, official, built_in,
-            ) = facts.get(framework_id, _NO_FACTS)  # fmt: skip
+            first_release, stars, lifecycle, member_of, disputed_in, speaks, ways = facts.get(
+                framework_id, _NO_FACTS
+            )
             frameworks.append(
                 FrameworkFacts(
                     id=framework_id,
@@ -179,11 +180,7 @@ class FactIndex:
                         for category_id in sorted(member_of, key=position.__getitem__)
                     ),
                     speaks=frozenset(speaks),
-                    supported={
-                        Support.ANY: frozenset(any_way),
-                        Support.OFFICIAL: frozenset(official),
-                        Support.BUILT_IN: frozenset(built_in),
-                    },
+                    supported=SupportedFeatures(dict(zip(SUPPORTS, ways, strict=True)), published),
                 )
             )
         return cls(version, frameworks, categories, groups, features)
@@ -279,19 +276,20 @@ class FactIndex:
 
 
 # A framework no verdict speaks about: no figure, no category, no feature.
-_NO_FACTS = (None, None, "", (), (), (), (), (), ())
+_NO_FACTS = (None, None, "", [], set(), [], ["", "", ""])
+SUPPORTS = (Support.ANY, Support.OFFICIAL, Support.BUILT_IN)  # the order they are read in
 
 
-def _verdict_facts(using: str):
-    """Per framework, in one pass over the verdicts: first release, GitHub stars,
-    lifecycle, categories (and those disputed), WSGI/ASGI, and the ids of the features
-    supported in each way ``Support`` counts. Features not published are left out.
+def _verdict_facts(using: str, interfaces: dict[int, str]):
+    """Per framework, in one pass over the verdicts (no join): first release, GitHub
+    stars, lifecycle, categories (and those disputed), WSGI/ASGI, and the ids of the
+    features supported in each way ``Support`` counts, as text (see ``SupportedFeatures``).
     """
     member = Q(kind=ClaimKind.CATEGORY, status=VerdictStatus.YES)
-    feature = Q(kind=ClaimKind.FEATURE, feature__status=PublicationStatus.PUBLISHED)
-    supported = feature & Q(status=VerdictStatus.YES)
-    spoken = feature & Q(
-        feature__slug__in=INTERFACE_FEATURES,
+    supported = Q(kind=ClaimKind.FEATURE, status=VerdictStatus.YES)
+    spoken = Q(
+        kind=ClaimKind.FEATURE,
+        feature_id__in=list(interfaces),
         status__in=[VerdictStatus.YES, VerdictStatus.PARTIAL],
     )
 
@@ -309,7 +307,7 @@ def _verdict_facts(using: str):
             lifecycle=Max("lifecycle", filter=Q(kind=ClaimKind.LIFECYCLE)),
             member_of=ids("category_id", member),
             disputed_in=ids("category_id", member & Q(disputed=True)),
-            speaks=ids("feature__slug", spoken),
+            speaks=ids("feature_id", spoken),
             any_way=ids("feature_id", supported),
             official=ids("feature_id", supported & Q(how__in=Support.OFFICIAL.hows)),
             built_in=ids("feature_id", supported & Q(how__in=Support.BUILT_IN.hows)),
@@ -325,17 +323,38 @@ def _verdict_facts(using: str):
             "any_way",
             "official",
             "built_in",
-        )
-    )
-    for framework_id, first_release, stars, lifecycle, *lists in rows:
-        member_of, disputed_in, speaks, *supported = (
-            text.split(",") if text else [] for text in lists
-        )
-        yield (
-            framework_id, first_release, stars, lifecycle,
-            [int(id) for id in member_of], {int(id) for id in disputed_in}, speaks,
-            *(map(int, ids) for ids in supported),
         )  # fmt: skip
+    )
+    for framework_id, first_release, stars, lifecycle, member_of, disputed, speaks, *ways in rows:
+        yield (
+            framework_id, first_release, stars, lifecycle, _ids(member_of), set(_ids(disputed)),
+            [interfaces[feature_id] for feature_id in _ids(speaks)], ways,
+        )  # fmt: skip
+
+
+def _ids(text: str) -> list[int]:
+    return [int(id) for id in text.split(",")] if text else []
+
+
+class SupportedFeatures(dict):
+    """Support value -> ids of the published features supported in the ways it counts.
+
+    Read from the verdicts as text and made into sets when first asked for: most
+    requests ask for "any" only, and at a hundred times the data making the other
+    two for every framework was a third of loading the facts.
+    """
+
+    __slots__ = ("texts", "published")
+
+    def __init__(self, texts: dict[str, str], published: frozenset[int]):
+        super().__init__()
+        self.texts, self.published = texts, published
+
+    def __missing__(self, support: str) -> frozenset[int]:
+        text = self.texts[support]
+        ids = frozenset(map(int, text.split(","))) & self.published if text else frozenset()
+        self[support] = ids
+        return ids
 
 
 class FrameworkRows:
