@@ -186,6 +186,18 @@ def claims_html(claims, *, show_subject: bool = False) -> SafeString:
     return mark_safe(f'<ul class="claims">\n{items}\n</ul>\n')  # noqa: S308 - all escaped
 
 
+def _cite(source) -> str:
+    """A source's citation, made once per Source object: a page's claims share them
+    (``pages.detail.with_shared_sources``), a few dozen sources for hundreds of claims."""
+    cite = source.__dict__.get("_cite_html")
+    if cite is None:
+        cite = source.__dict__["_cite_html"] = (
+            f'<cite><a href="{html.escape(source.get_absolute_url())}">'
+            f"{html.escape(str(source.citation))}</a></cite>"
+        )
+    return cite
+
+
 def _claim_item(claim, show_subject: bool) -> str:
     superseded = getattr(claim, "superseded", False)
     source, via = claim.source, claim.via
@@ -200,10 +212,7 @@ def _claim_item(claim, show_subject: bool) -> str:
     head += f'<span class="claim-value">{html.escape(str(claim.value_display))}</span>'
     if claim.as_of:
         head += f' <span class="as-of">(as of {html.escape(str(claim.as_of_display))})</span>'
-    cite = (
-        f'<cite><a href="{html.escape(source.get_absolute_url())}">'
-        f"{html.escape(str(source.citation))}</a></cite>"
-    )
+    cite = _cite(source)
     if via:
         cite += (
             f', citing <a href="{html.escape(via.get_absolute_url())}">'
