@@ -20,7 +20,7 @@ filter method narrows a ``FrameworkRows``, and filtering costs no query either
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 import django_filters
@@ -165,9 +165,10 @@ class FrameworkFilterSet(django_filters.FilterSet):
 
     # --- what the caller needs besides the rows ---------------------------------------
 
-    @property
+    @cached_property
     def options(self) -> dict:
-        """The cleaned values, with defaults, for valid forms."""
+        """The cleaned values, with defaults, for valid forms (and the valid part of an
+        invalid one). Once validated: the template reads them dozens of times."""
         data = self.form.cleaned_data
         columns = data.get("columns") or [s for s in DEFAULT_COLUMNS if s in self.group_slugs]
         return {
