@@ -4,8 +4,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
-from frameworks.models import Category
 from frameworks.pages import choose as builder
+from frameworks.pages.facts import current_index
 from frameworks.views import opendata
 from frameworks.views.table import bad_request_text, is_htmx
 
@@ -28,7 +28,7 @@ def stated_query(data: QueryDict) -> str:
 
 
 def choose(request: HttpRequest, fmt: str = "html") -> HttpResponse:
-    categories = list(Category.objects.order_by("position", "name"))
+    categories = current_index().categories
     features = builder.Catalogue.load()  # rows: the page makes instances of the few it shows
     form = builder.ChooseForm(request.GET, categories=categories, features=features)
     valid = form.is_valid()

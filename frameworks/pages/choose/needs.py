@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django import forms
-from django.db import models
+from django.db import models, router
 
 from frameworks.models import Category, Feature, FeatureGroup, Support
+from frameworks.pages.facts import TaxonRow, current_index
 
 MAX_NEEDS = 20  # must-haves and nice-to-haves together
 MAX_VALUES = 100  # values of one parameter, before repeats are dropped
@@ -310,20 +310,13 @@ def model_from[M: models.Model](model: type[M], db: str, values: dict) -> M:
     return model.from_db(db, names, [values[name] for name in names])
 
 
-class FeatureRow(NamedTuple):
-    id: int
-    slug: str
-    name: str
-    group_id: int
-
-
 class Catalogue(Mapping[str, Feature]):
     """The published features in display order, by slug: rows, and model instances for the few
     the page uses (the needs, the rows of the form). At a hundred times the data, an instance
     for every feature was a third of the time the page took.
     """
 
-    def __init__(self, rows: list[FeatureRow], groups: dict[int, tuple[str, str]], db: str):
+    def __init__(self, rows: list[TaxonRow], groups: dict[int, tuple[str, str]], db: str):
         self.rows = rows
         self.groups = groups  # id: (slug, name), in display order
         self.by_slug = {row.slug: row for row in rows}
@@ -333,16 +326,11 @@ class Catalogue(Mapping[str, Feature]):
 
     @classmethod
     def load(cls) -> Catalogue:
-        features = Feature.objects.published().in_display_order()
-        values = features.values_list(
-            "id", "slug", "name", "group_id", "group__slug", "group__name"
-        )
-        rows, groups = [], {}
-        for id_, slug, name, group_id, group_slug, group_name in values:
-            rows.append(FeatureRow(id_, slug, name, group_id))
-            if group_id not in groups:
-                groups[group_id] = (group_slug, group_name)
-        return cls(rows, groups, features.db)
+        """From the published taxonomy held in memory for this data version (``facts``)."""
+        index = current_index()
+        rows = list(index.features_by_slug.values())  # in display order
+        groups = {group.id: (group.slug, group.name) for group in index.groups}
+        return cls(rows, groups, router.db_for_read(Feature) or "default")
 
     def __getitem__(self, slug: str) -> Feature:
         if slug not in self._features:

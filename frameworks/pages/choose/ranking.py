@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 
+from django.db import router
 from django.db.models import Q
 
 from frameworks.models import (
@@ -27,6 +28,7 @@ from frameworks.models import (
 )
 from frameworks.pages.cells import UNKNOWN, Cell
 from frameworks.pages.choose.needs import COUNTS_WORDING, ChooseForm, Need, model_from
+from frameworks.pages.facts import current_index
 
 # The page is bounded whatever the number of frameworks; the exports hold every one.
 RESULTS_IN_FULL = 10  # ranked frameworks shown with every reason; the rest in a short list
@@ -353,8 +355,8 @@ def build_choice(form: ChooseForm, *, in_full: int | None = RESULTS_IN_FULL) -> 
         form.chosen_lifecycle,
         form.chosen_python,
     )
-    published = Framework.objects.published()
-    frameworks = list(published.values_list(*FRAMEWORK_FIELDS))
+    # By name, as the facts held in memory for this data version list them.
+    frameworks = [(f.id, f.slug, f.name) for f in current_index().frameworks]
     feature_ids = [need.feature.id for need in needs]
 
     wanted = Q(kind=ClaimKind.FEATURE, feature_id__in=feature_ids)
@@ -409,7 +411,9 @@ def build_choice(form: ChooseForm, *, in_full: int | None = RESULTS_IN_FULL) -> 
                 facts[ClaimKind.PYTHON],
             )
         )
-    judge = Judge(needs, cells, _how_sides(cells), constraints, published.db)
+    judge = Judge(
+        needs, cells, _how_sides(cells), constraints, router.db_for_read(Framework) or "default"
+    )
 
     standings = judge.standings(frameworks)
     ranked = sorted((s for s in standings if not s.misses), key=lambda s: s.sort_key)
