@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db import models, router
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from frameworks.models import Category, Feature, FeatureGroup, Support
 from frameworks.pages.facts import TaxonRow, current_index
@@ -364,6 +366,41 @@ class PickerRow:
 
     feature: Feature
     need: Need | None
+
+    @property
+    def html(self) -> SafeString:
+        """The row's markup, made here: the form lists up to sixty, and the template
+        language took half the page's time to write them."""
+        slug, name, need = escape(self.feature.slug), escape(self.feature.name), self.need
+        row = f'<div class="need-row chosen {need.role}">' if need else '<div class="need-row">'
+        row += f'<span class="need-name">{name}</span>'
+        if need and need.must:
+            row += f'<label class="vh" for="must-{slug}">{name}: must have, what counts</label>'
+            row += _select("must", slug, need)
+        else:
+            row += _box("must", slug, name, 'must<span class="vh"> have</span>')
+        if need and not need.must:
+            row += f'<label class="vh" for="nice-{slug}">{name}: nice to have, how much</label>'
+            row += _select("nice", slug, need)
+        elif not need:
+            row += _box("nice", slug, name, 'nice<span class="vh"> to have</span>')
+        return mark_safe(row + "</div>")  # noqa: S308 - every value is escaped
+
+
+def _select(role: str, slug: str, need: Need) -> str:
+    options = "".join(
+        f'<option value="{escape(value)}"{" selected" if value == need.value else ""}>'
+        f"{escape(label)}</option>"
+        for value, label in need.options()
+    )
+    return f'<select class="auto-apply" id="{role}-{slug}" name="{role}">{options}</select>'
+
+
+def _box(role: str, slug: str, name: str, words: str) -> str:
+    return (
+        f'<label class="need-box"><input class="auto-apply" type="checkbox" id="{role}-{slug}" '
+        f'name="{role}" value="{slug}"><span class="vh">{name}: </span>{words}</label>'
+    )
 
 
 @dataclass
