@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, connections, models
 from simple_history.models import HistoricalRecords
 
 from frameworks.models.catalogue import (
@@ -289,6 +289,24 @@ class VerdictQuerySet(models.QuerySet):
 
     def lifecycle_of(self, framework) -> VerdictQuerySet:
         return self.filter(framework=framework, kind=ClaimKind.LIFECYCLE).values("lifecycle")[:1]
+
+    def cells_of(self, framework_ids: list[int], feature_ids: list[int]) -> list[tuple]:
+        """The feature cells of these frameworks for these features, as rows of
+        (framework id, feature id, status, how, detail, note, since, disputed, resolved,
+        number of claims superseded).
+
+        One fixed statement, with the ids bound as two arrays: the table asks for a
+        page of cells on every request, and building the same query with the ORM took
+        longer than PostgreSQL took to run it (1.7 ms -> 0.6).
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                "SELECT framework_id, feature_id, status, how, detail, note, since, disputed,"
+                " resolved, cardinality(superseded) FROM frameworks_verdict"
+                " WHERE kind = %s AND framework_id = ANY(%s) AND feature_id = ANY(%s)",
+                [ClaimKind.FEATURE.value, framework_ids, feature_ids],
+            )
+            return cursor.fetchall()
 
 
 class Verdict(models.Model):

@@ -21,7 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from frameworks.filters import INTERFACES, LIFECYCLES, FrameworkFilterSet
-from frameworks.models import Category, ClaimKind, Feature, FeatureGroup, Support, Verdict
+from frameworks.models import Category, Feature, FeatureGroup, Support, Verdict
 from frameworks.pages.cells import UNKNOWN, Cell
 from frameworks.pages.facts import (
     MAX_COLUMN_CHOICES,
@@ -224,19 +224,12 @@ def _rows(
     """The rows shown: their cells in one query, their categories from the facts."""
     cells: dict[int, dict[int, Cell]] = defaultdict(dict)
     if frameworks and visible:
-        # The visible features are published ones (from the index): no join to check it.
-        verdicts = Verdict.objects.filter(
-            kind=ClaimKind.FEATURE,
-            framework_id__in=[framework.id for framework in frameworks],
-            feature_id__in=[feature.id for feature in visible],
-        )
         # A page repeats a few dozen distinct values hundreds of times: each is made once.
         made: dict[tuple, Cell] = {}
-        for framework_id, feature_id, *value, superseded in verdicts.values_list(
-            "framework_id", "feature_id", "status", "how", "detail", "note", "since",
-            "disputed", "resolved", "superseded",
-        ):  # fmt: skip
-            key = (*value, len(superseded or ()))
+        for framework_id, feature_id, *value in Verdict.objects.cells_of(
+            [framework.id for framework in frameworks], [feature.id for feature in visible]
+        ):
+            key = tuple(value)
             if key not in made:
                 made[key] = Cell(*key)
             cells[framework_id][feature_id] = made[key]
