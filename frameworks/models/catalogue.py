@@ -37,15 +37,16 @@ ARCHIVE_FILE_MESSAGE = (
 # --- Natural keys --------------------------------------------------------------
 
 
-def page_url(name: str, slug: str) -> str:
-    """The address of a detail page: reverse() walks the URLconf on every call, and a
-    compare or framework page links to hundreds of sources and features."""
+def page_url(name: str, slug: str | None = None) -> str:
+    """The address of a page (of one object when ``slug`` is given): reverse() walks the
+    URLconf on every call, and a compare or framework page links to hundreds of
+    sources and features, every page to a dozen fixed pages."""
     return _reversed(name, slug, get_script_prefix())
 
 
 @lru_cache(maxsize=8192)
-def _reversed(name: str, slug: str, script_prefix: str) -> str:
-    return reverse(name, args=[slug])
+def _reversed(name: str, slug: str | None, script_prefix: str) -> str:
+    return reverse(name, args=None if slug is None else [slug])
 
 
 def _forget_addresses(*, setting: str, **kwargs) -> None:
