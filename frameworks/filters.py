@@ -19,8 +19,7 @@ filter method narrows a ``FrameworkRows``, and filtering costs no query either
 
 from __future__ import annotations
 
-import copy
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import django_filters
@@ -161,7 +160,11 @@ class FrameworkFilterSet(django_filters.FilterSet):
         """The form for these choices, made once: django-filter makes a form class, and
         a field per filter, on every request, which cost more than the filtering."""
         choices = tuple(tuple(self.filters[name].extra["choices"]) for name in CHOICE_FILTERS)
-        return _form_class(type(self), choices)
+        if choices not in _FORM_CLASSES:
+            if len(_FORM_CLASSES) >= MAX_FORM_CLASSES:  # one per set of columns asked for
+                _FORM_CLASSES.clear()
+            _FORM_CLASSES[choices] = super().get_form_class()
+        return _FORM_CLASSES[choices]
 
     # --- what the caller needs besides the rows ---------------------------------------
 
@@ -247,12 +250,6 @@ class FrameworkFilterSet(django_filters.FilterSet):
 
 
 CHOICE_FILTERS = ("category", "feature", "columns")  # their choices are given per query
-
-
-@lru_cache(maxsize=256)  # distinct choice lists: one per set of columns asked for, and version
-def _form_class(filterset_class, choices: tuple) -> type[forms.Form]:
-    filterset = filterset_class.__new__(filterset_class)
-    filterset.filters = copy.deepcopy(filterset_class.base_filters)
-    for name, named in zip(CHOICE_FILTERS, choices, strict=True):
-        filterset.filters[name].extra["choices"] = list(named)
-    return super(FrameworkFilterSet, filterset).get_form_class()
+# The form classes made, by their choices (forms hold no reference to the filterset).
+_FORM_CLASSES: dict[tuple, type[forms.Form]] = {}
+MAX_FORM_CLASSES = 256

@@ -266,6 +266,14 @@ def _facets(
     def count(counts: dict, key) -> int | None:
         return counts.get(key, 0) if valid else None
 
+    def single_choice(name: str, choices) -> list[Option]:
+        """Radio buttons, each counted on the rows the other filters leave."""
+        return [
+            Option(name, value, label, count(counted, f"{name}_{value}"),
+                   value == options[name], "radio")
+            for value, label in choices
+        ]  # fmt: skip
+
     feature_groups: dict[int, tuple[FeatureGroup, list[Option]]] = {}
     for f in listed:
         option = Option(
@@ -288,28 +296,8 @@ def _facets(
             Option("support", value, label, None, value == options["support"], "radio")
             for value, label in Support.choices
         ],
-        "interface": [
-            Option(
-                "interface",
-                value,
-                label,
-                count(counted, f"interface_{value}"),
-                value == options["interface"],
-                "radio",
-            )
-            for value, label in INTERFACES
-        ],
-        "lifecycle": [
-            Option(
-                "lifecycle",
-                value,
-                label,
-                count(counted, f"lifecycle_{value}"),
-                value == options["lifecycle"],
-                "radio",
-            )
-            for value, label in [("", "Not discontinued"), *LIFECYCLES]
-        ],
+        "interface": single_choice("interface", INTERFACES),
+        "lifecycle": single_choice("lifecycle", [("", "Not discontinued"), *LIFECYCLES]),
     }
 
 
