@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Max, Q, StringAgg, TextField, Value
 from django.db.models.functions import Cast, Lower
 from django.http import QueryDict
@@ -95,6 +95,12 @@ class ReferenceLists:
     group_total: int
 
 
+def model_from[M: models.Model](model: type[M], db: str, values: dict) -> M:
+    """A model instance from a few of its fields, the others deferred (as ``only()`` makes)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
 @dataclass(frozen=True, slots=True)
 class TaxonRow:
     """A published feature, or a feature group with some, as the index holds it."""
@@ -112,8 +118,8 @@ class FactIndex:
     them, made into model instances when first asked for.
     """
 
-    def __init__(self, version: str, frameworks, categories, groups, features):
-        self.version = version
+    def __init__(self, using: str, version: str, frameworks, categories, groups, features):
+        self.using, self.version = using, version
         self.frameworks: list[FrameworkFacts] = frameworks  # in name order
         self.categories: list[Category] = categories
         self.groups: list[TaxonRow] = groups  # those with published features, in order
@@ -183,7 +189,7 @@ class FactIndex:
                     supported=SupportedFeatures(dict(zip(SUPPORTS, ways, strict=True)), published),
                 )
             )
-        return cls(version, frameworks, categories, groups, features)
+        return cls(using, version, frameworks, categories, groups, features)
 
     # --- what a query needs of the taxonomy --------------------------------------------
 
@@ -214,8 +220,8 @@ class FactIndex:
         )
         return ReferenceLists(
             self.categories,
-            [self._feature(row) for row in features],
-            [self._group(row) for row in groups],
+            [self.feature(row) for row in features],
+            [self.group(row.id) for row in groups],
             self.feature_total,
             len(self.groups),
         )
@@ -229,7 +235,7 @@ class FactIndex:
         """The published features with these ids or slugs, in display order."""
         wanted = ids | {self.features_by_slug[s].id for s in slugs if s in self.features_by_slug}
         rows = [self._features_by_id[id] for id in wanted if id in self._features_by_id]
-        return [self._feature(row) for row in sorted(rows, key=lambda f: self.feature_rank[f.id])]
+        return [self.feature(row) for row in sorted(rows, key=lambda f: self.feature_rank[f.id])]
 
     def features_not_in(self, ids: set[int], limit: int) -> tuple[list[Feature], int]:
         """The first ``limit`` published features, in display order, not among ``ids``;
@@ -239,7 +245,7 @@ class FactIndex:
             if len(first) == limit:
                 break
             if row.id not in ids:
-                first.append(self._feature(row))
+                first.append(self.feature(row))
         return first, self.feature_total - len(ids & self.feature_rank.keys())
 
     def nearest(
@@ -254,23 +260,23 @@ class FactIndex:
         ]
         return sorted(neighbours, key=lambda pair: (-pair[1], pair[0].name_rank))[:limit]
 
-    def _group(self, row: TaxonRow) -> FeatureGroup:
-        key = (FeatureGroup, row.id)
+    def group(self, group_id: int) -> FeatureGroup:
+        """The group as a model instance (its other fields deferred), made once."""
+        key = (FeatureGroup, group_id)
         if key not in self._instances:
-            self._instances[key] = FeatureGroup(id=row.id, slug=row.slug, name=row.name)
+            row = self._groups_by_id[group_id]
+            values = {"id": row.id, "slug": row.slug, "name": row.name}
+            self._instances[key] = model_from(FeatureGroup, self.using, values)
         return self._instances[key]
 
-    def _feature(self, row: TaxonRow) -> Feature:
+    def feature(self, row: TaxonRow) -> Feature:
+        """The feature as a model instance with its group (other fields deferred), made once."""
         key = (Feature, row.id)
         if key not in self._instances:
-            feature = Feature(
-                id=row.id,
-                slug=row.slug,
-                name=row.name,
-                group_id=row.group_id,
-                status=PublicationStatus.PUBLISHED,
-            )
-            feature.group = self._group(self._groups_by_id[row.group_id])
+            values = {"id": row.id, "slug": row.slug, "name": row.name,
+                      "group_id": row.group_id, "status": PublicationStatus.PUBLISHED}  # fmt: skip
+            feature = model_from(Feature, self.using, values)
+            feature.group = self.group(row.group_id)
             self._instances[key] = feature
         return self._instances[key]
 

@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
-from django.db import models, router
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from frameworks.models import Category, Feature, FeatureGroup, Support
-from frameworks.pages.facts import TaxonRow, current_index
+from frameworks.pages.facts import FactIndex, current_index
 
 MAX_NEEDS = 20  # must-haves and nice-to-haves together
 MAX_VALUES = 100  # values of one parameter, before repeats are dropped
@@ -306,42 +305,25 @@ MAX_GROUP_CHOICES = 40  # groups the "open a group" menu names
 MAX_FIND = 100  # characters of a search that are kept
 
 
-def model_from[M: models.Model](model: type[M], db: str, values: dict) -> M:
-    """A model instance from a few of its fields, the others deferred (as ``only()`` makes)."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(db, names, [values[name] for name in names])
-
-
 class Catalogue(Mapping[str, Feature]):
-    """The published features in display order, by slug: rows, and model instances for the few
-    the page uses (the needs, the rows of the form). At a hundred times the data, an instance
-    for every feature was a third of the time the page took.
+    """The published features in display order, by slug, as the facts held in memory for
+    this data version list them (``pages.facts``); a model instance is made only for the
+    few the page uses (the needs, the rows of the form), and kept with the facts.
     """
 
-    def __init__(self, rows: list[TaxonRow], groups: dict[int, tuple[str, str]], db: str):
-        self.rows = rows
-        self.groups = groups  # id: (slug, name), in display order
-        self.by_slug = {row.slug: row for row in rows}
-        self._db = db
-        self._features: dict[str, Feature] = {}
-        self._groups: dict[int, FeatureGroup] = {}
+    def __init__(self, index: FactIndex):
+        self.index = index
+        self.rows = list(index.features_by_slug.values())  # in display order
+        self.groups = {group.id: (group.slug, group.name) for group in index.groups}
+        self.by_slug = index.features_by_slug
 
     @classmethod
     def load(cls) -> Catalogue:
         """From the published taxonomy held in memory for this data version (``facts``)."""
-        index = current_index()
-        rows = list(index.features_by_slug.values())  # in display order
-        groups = {group.id: (group.slug, group.name) for group in index.groups}
-        return cls(rows, groups, router.db_for_read(Feature) or "default")
+        return cls(current_index())
 
     def __getitem__(self, slug: str) -> Feature:
-        if slug not in self._features:
-            row = self.by_slug[slug]
-            values = {"id": row.id, "slug": slug, "name": row.name, "group_id": row.group_id}
-            feature = model_from(Feature, self._db, values)
-            feature.group = self.group(row.group_id)
-            self._features[slug] = feature
-        return self._features[slug]
+        return self.index.feature(self.by_slug[slug])
 
     def __contains__(self, slug) -> bool:
         return slug in self.by_slug
@@ -353,11 +335,7 @@ class Catalogue(Mapping[str, Feature]):
         return len(self.rows)
 
     def group(self, group_id: int) -> FeatureGroup:
-        if group_id not in self._groups:
-            slug, name = self.groups[group_id]
-            values = {"id": group_id, "slug": slug, "name": name}
-            self._groups[group_id] = model_from(FeatureGroup, self._db, values)
-        return self._groups[group_id]
+        return self.index.group(group_id)
 
 
 @dataclass

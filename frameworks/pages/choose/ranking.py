@@ -27,8 +27,8 @@ from frameworks.models import (
     VerdictStatus,
 )
 from frameworks.pages.cells import UNKNOWN, Cell
-from frameworks.pages.choose.needs import COUNTS_WORDING, ChooseForm, Need, model_from
-from frameworks.pages.facts import current_index
+from frameworks.pages.choose.needs import COUNTS_WORDING, ChooseForm, Need
+from frameworks.pages.facts import current_index, model_from
 
 # The page is bounded whatever the number of frameworks; the exports hold every one.
 RESULTS_IN_FULL = 10  # ranked frameworks shown with every reason; the rest in a short list
