@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from django.urls import get_script_prefix, reverse
 from simple_history.models import HistoricalRecords
 
+from frameworks.models.listed import ListedModel
 from frameworks.models.vocabulary import (
     ARCHIVE_FILE_PATTERN,
     DatePrecision,
@@ -66,7 +67,7 @@ class SlugQuerySet(models.QuerySet):
 SlugManager = models.Manager.from_queryset(SlugQuerySet)
 
 
-class SluggedModel(models.Model):
+class SluggedModel(ListedModel):
     slug = models.SlugField(max_length=80, unique=True)
 
     class Meta:

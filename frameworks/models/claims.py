@@ -16,6 +16,7 @@ from frameworks.models.catalogue import (
     Source,
     format_partial_date,
 )
+from frameworks.models.listed import ListedModel
 from frameworks.models.rules import KIND_RULES, claim_constraints, claim_errors
 from frameworks.models.vocabulary import (
     EXCERPT_MAX_LENGTH,
@@ -46,7 +47,7 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(framework__status=PublicationStatus.PUBLISHED).without_draft_subjects()
 
 
-class Claim(models.Model):
+class Claim(ListedModel):
     """One source saying one thing about one framework."""
 
     # RESTRICT, not PROTECT: a framework's deletion takes its own sources and its claims
@@ -309,7 +310,7 @@ class VerdictQuerySet(models.QuerySet):
             return cursor.fetchall()
 
 
-class Verdict(models.Model):
+class Verdict(ListedModel):
     """A published value, derived from claims by the rule in ``frameworks/sql/``.
 
     One row per framework and subject (a feature, a category, a figure's

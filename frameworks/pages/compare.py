@@ -231,9 +231,9 @@ def build_comparison(form: CompareForm, frameworks: list[FrameworkFacts]) -> Com
     chosen = [by_slug[slug] for slug in form.cleaned_data["f"]]
     ids = [framework.id for framework in chosen]
 
-    verdicts = list(
-        Verdict.objects.filter(framework_id__in=ids).select_related("category", "successor")
-    )
+    index = current_index()  # the published taxonomy, held in memory
+    verdicts = list(Verdict.objects.filter(framework_id__in=ids).select_related("successor"))
+    index.with_taxonomy(verdicts)
     claims = with_shared_sources(
         list(
             Claim.objects.filter(framework_id__in=ids)
@@ -245,7 +245,6 @@ def build_comparison(form: CompareForm, frameworks: list[FrameworkFacts]) -> Com
     )
     mark_superseded(claims, verdicts)
     covered = {v.feature_id for v in verdicts if v.kind == ClaimKind.FEATURE}
-    index = current_index()  # the published taxonomy, held in memory
     features = index.features_in_order(covered)
     total_features = index.feature_total
 

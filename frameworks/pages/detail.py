@@ -201,22 +201,21 @@ class FrameworkPage:
 
 
 def framework_page(framework: Framework) -> FrameworkPage:
+    index = current_index()  # the published taxonomy, held in memory
     claims = with_shared_sources(
         list(
             Claim.objects.filter(framework=framework)  # staff may preview a draft framework
             .without_draft_subjects()
-            .select_related("feature", "category", "based_on", "successor")
+            .select_related("based_on", "successor")
             .order_by("source__date", "source__slug", "id")
         )
     )
+    index.with_taxonomy(claims)
     framework_field = Claim.framework.field
     for claim in claims:  # all about this framework: no join, and no query per claim
         framework_field.set_cached_value(claim, framework)
-    verdicts = list(
-        Verdict.objects.filter(framework=framework).select_related(
-            "feature__group", "category", "successor"
-        )
-    )
+    verdicts = list(Verdict.objects.filter(framework=framework).select_related("successor"))
+    index.with_taxonomy(verdicts)
     mark_superseded(claims, verdicts)
     upon_claims = list(
         Claim.objects.published()
@@ -263,7 +262,6 @@ def framework_page(framework: Framework) -> FrameworkPage:
     # The features the sources speak about for it, and the interface features; not
     # every feature: the page costs the same however many features there are.
     spoken_of = {key[1] for key in verdict_by_key if key[0] == "feature"} | set(feature_claims)
-    index = current_index()  # the published taxonomy, held in memory
     features = index.features_in_order(spoken_of, INTERFACE_FEATURES)
     feature_groups = by_feature_group(features, covered)
     # Features no source speaks about for it: only their names, grouped, and only the
@@ -376,11 +374,12 @@ def feature_page(feature: Feature, page_number=1, *, paged: bool = True) -> Feat
         shown = list(page.object_list)
     else:
         shown, page = list(verdicts), None
-    claims = list(
-        Claim.objects.published()
-        .filter(feature=feature, framework_id__in=[v.framework_id for v in shown])
-        .select_related("source", "via")
-        .order_by("source__date", "id")
+    claims = with_shared_sources(
+        list(
+            Claim.objects.published()
+            .filter(feature=feature, framework_id__in=[v.framework_id for v in shown])
+            .order_by("source__date", "id")
+        )
     )
     mark_superseded(claims, shown)
     by_framework = _group(claims, lambda c: c.framework_id)

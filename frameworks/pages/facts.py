@@ -122,6 +122,7 @@ class FactIndex:
         self.using, self.version = using, version
         self.frameworks: list[FrameworkFacts] = frameworks  # in name order
         self.categories: list[Category] = categories
+        self._categories_by_id = {category.id: category for category in categories}
         self.groups: list[TaxonRow] = groups  # those with published features, in order
         self.features_by_slug = {feature.slug: feature for feature in features}
         self.features_by_group: dict[int, list[TaxonRow]] = defaultdict(list)
@@ -259,6 +260,28 @@ class FactIndex:
             if f.id != framework_id and any(c in categories for c, _ in f.categories)
         ]
         return sorted(neighbours, key=lambda pair: (-pair[1], pair[0].name_rank))[:limit]
+
+    def feature_by_id(self, feature_id: int | None) -> Feature | None:
+        """The published feature with this id as a model instance; None if there is none."""
+        row = self._features_by_id.get(feature_id)
+        return None if row is None else self.feature(row)
+
+    def category_by_id(self, category_id: int | None) -> Category | None:
+        return self._categories_by_id.get(category_id)
+
+    def with_taxonomy(self, items) -> None:
+        """Give claims or verdicts their feature and category from these instances: a
+        page's hundreds of rows name a few dozen of them, and a join made a copy per row.
+        A feature not held (a draft one) is left to load if read."""
+        if not items:
+            return
+        model = type(items[0])  # Claim or Verdict
+        feature_field, category_field = model.feature.field, model.category.field
+        for item in items:
+            if (feature := self.feature_by_id(item.feature_id)) is not None:
+                feature_field.set_cached_value(item, feature)
+            if (category := self._categories_by_id.get(item.category_id)) is not None:
+                category_field.set_cached_value(item, category)
 
     def group(self, group_id: int) -> FeatureGroup:
         """The group as a model instance (its other fields deferred), made once."""
