@@ -30,10 +30,9 @@ class ListedModel(models.Model):
         attnames = _attnames.get(cls)
         if attnames is None:
             attnames = _attnames[cls] = tuple(f.attname for f in cls._meta.concrete_fields)
-        if (
-            len(values) != len(attnames)
-            or pre_init.has_listeners(cls)
-            or post_init.has_listeners(cls)
+        if len(values) != len(attnames) or (
+            (pre_init.receivers or post_init.receivers)  # none, as a rule: skip the lookup
+            and (pre_init.has_listeners(cls) or post_init.has_listeners(cls))
         ):
             return super().from_db(db, field_names, values, fetch_mode=fetch_mode)
         instance = cls.__new__(cls)
