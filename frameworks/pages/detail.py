@@ -203,26 +203,28 @@ class FrameworkPage:
 
 def framework_page(framework: Framework) -> FrameworkPage:
     index = current_index()  # the published taxonomy, held in memory
-    claims = with_shared_sources(
-        list(
-            Claim.objects.filter(framework=framework)  # staff may preview a draft framework
-            .without_draft_subjects()
-            .select_related("based_on", "successor")
-            .order_by("source__date", "source__slug", "id")
-        )
+    claims = list(
+        Claim.objects.filter(framework=framework)  # staff may preview a draft framework
+        .without_draft_subjects()
+        .select_related("based_on", "successor")
+        .order_by("source__date", "source__slug", "id")
     )
-    index.with_taxonomy(claims)
-    framework_field = Claim.framework.field
-    for claim in claims:  # all about this framework: no join, and no query per claim
-        framework_field.set_cached_value(claim, framework)
-    verdicts = list(Verdict.objects.filter(framework=framework).select_related("successor"))
-    index.with_taxonomy(verdicts)
-    mark_superseded(claims, verdicts)
     upon_claims = list(
         Claim.objects.published()
         .filter(kind=ClaimKind.BUILT_ON, based_on=framework)
-        .select_related(*CLAIM_RELATIONS)
+        .select_related("framework")
     )
+    with_shared_sources(claims + upon_claims)
+    index.with_taxonomy(claims)
+    # All about this framework, or built upon it: no join, and no query per claim.
+    framework_field, based_on_field = Claim.framework.field, Claim.based_on.field
+    for claim in claims:
+        framework_field.set_cached_value(claim, framework)
+    for claim in upon_claims:
+        based_on_field.set_cached_value(claim, framework)
+    verdicts = list(Verdict.objects.filter(framework=framework).select_related("successor"))
+    index.with_taxonomy(verdicts)
+    mark_superseded(claims, verdicts)
     by_kind: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_kind[claim.kind].append(claim)

@@ -5,6 +5,7 @@ Written out, with a worked example, in docs/data.md ("How /choose/ ranks framewo
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,6 +13,8 @@ from functools import cached_property, partial
 
 from django.db import router
 from django.db.models import Q
+from django.template.defaultfilters import pluralize
+from django.utils.safestring import SafeString
 
 from frameworks.models import (
     AdviceKind,
@@ -26,7 +29,7 @@ from frameworks.models import (
     Verdict,
     VerdictStatus,
 )
-from frameworks.pages.cells import UNKNOWN, Cell
+from frameworks.pages.cells import UNKNOWN, Cell, claims_html
 from frameworks.pages.choose.needs import COUNTS_WORDING, ChooseForm, Need
 from frameworks.pages.facts import current_index, model_from
 
@@ -215,6 +218,39 @@ class Point:
         """The claims the value stands on, then the superseded ones."""
         return sorted(self.claims, key=lambda claim: claim.superseded)
 
+    def html(self, framework_url: str) -> str:
+        """The point's markup, made here rather than by a template: a ranking shows dozens
+        of points, and the template's partial was most of the cost of the page."""
+        hint = (
+            f' <span class="hint">({html.escape(self.need.wording)})</span>'
+            if self.need and self.kind != "interface"
+            else ""
+        )
+        earned = f' <span class="earned">+{self.earned}</span>' if self.earned else ""
+        reason = f'<span class="reason">{html.escape(self.reason)}</span>' if self.reason else ""
+        if self.claims:
+            count = len(self.claims)
+            evidence = (
+                f'<details class="evidence"><summary>Who says so: {count} source'
+                f"{pluralize(count)}</summary>{claims_html(self.sources)}</details>"
+            )
+        else:
+            evidence = (
+                f'<a class="evidence" href="{html.escape(framework_url)}#'
+                f'{html.escape(self.anchor)}">Who says so</a>'
+            )
+        outcome = html.escape(self.outcome)
+        return (
+            f'\n<li class="point o-{outcome}">\n'
+            f'  <span class="outcome o-{outcome}"><span aria-hidden="true">{self.symbol}</span>'
+            f" {html.escape(self.outcome_label)}</span>\n"
+            f'  <strong class="point-label">{html.escape(self.label)}</strong>{hint}{earned}:\n'
+            f"  {self.cell.status_html if self.cell else ''}\n"
+            f"  {reason}\n"
+            f"  {evidence}\n"
+            "</li>\n"
+        )
+
 
 @dataclass
 class Result:
@@ -235,6 +271,16 @@ class Result:
     @property
     def to_check(self) -> int:
         return sum(1 for p in [*self.points, *self.constraints] if p.outcome == Outcome.CHECK)
+
+    @property
+    def points_html(self) -> SafeString:
+        url = self.framework.get_absolute_url()
+        return SafeString("".join(point.html(url) for point in self.points))  # all escaped
+
+    @property
+    def constraints_html(self) -> SafeString:
+        url = self.framework.get_absolute_url()
+        return SafeString("".join(point.html(url) for point in self.constraints))  # all escaped
 
     @property
     def misses(self) -> list[Point]:
