@@ -168,6 +168,21 @@ class FactCell:
     def value(self) -> str | None:
         return (self.text or None) if self.claims else None
 
+    @property
+    def html(self) -> str:
+        if not self.claims:
+            return '<td><span class="u">Unknown</span></td>'
+        disputed = (
+            '<span class="status s-disputed"><span aria-hidden="true">≠</span> Disputed</span> '
+            if self.verdict is not None and self.verdict.disputed
+            else ""
+        )
+        count = len(self.claims)
+        return (
+            f"<td>{disputed}{html.escape(self.text)}<details><summary>{count} source"
+            f"{pluralize(count)}</summary>{claims_html(self.claims)}</details></td>"
+        )
+
 
 @dataclass
 class FactRow:
@@ -177,6 +192,17 @@ class FactRow:
     @property
     def differs(self) -> bool:
         return differs([cell.value for cell in self.cells])
+
+    @property
+    def html(self) -> SafeString:
+        """The row's markup, made here as the feature rows' is."""
+        css, hint = ("", "")
+        if self.differs:
+            css, hint = ' class="differs"', ' <span class="vh">(differs)</span>'
+        cells = "".join(cell.html for cell in self.cells)
+        return SafeString(  # every value escaped
+            f'<tr{css}><th scope="row">{html.escape(self.label)}{hint}</th>{cells}</tr>'
+        )
 
 
 @dataclass

@@ -283,6 +283,29 @@ class Result:
         return SafeString("".join(point.html(url) for point in self.constraints))  # all escaped
 
     @property
+    def ruled_out_html(self) -> SafeString:
+        """Why it is ruled out, in one line: the first point it misses, and the others named."""
+        framework, (first, *others) = self.framework, self.misses
+        url = html.escape(framework.get_absolute_url())
+        cell = f" {first.cell.status_html}" if first.cell else ""
+        reason = f' <span class="reason">{html.escape(first.reason)}</span>' if first.reason else ""
+        also = (
+            f' <span class="also">Also misses: {html.escape(", ".join(p.label for p in others))}.'
+            "</span>"
+            if others
+            else ""
+        )
+        outcome = html.escape(first.outcome)
+        return SafeString(  # every value escaped
+            f'<li id="out-{html.escape(framework.slug)}"><a href="{url}">'
+            f"{html.escape(framework.name)}</a>: "
+            f'<strong class="point-label">{html.escape(first.label)}</strong> '
+            f'<span class="outcome o-{outcome}"><span aria-hidden="true">{first.symbol}</span> '
+            f"{html.escape(first.outcome_label)}</span>{cell}{reason} "
+            f'<a href="{url}#{html.escape(first.anchor)}">Who says so</a>{also}</li>'
+        )
+
+    @property
     def misses(self) -> list[Point]:
         """Must-haves not met, in the visitor's order, then constraints not met."""
         musts = [p for p in self.points if p.rules_out]
