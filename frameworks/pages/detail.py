@@ -200,6 +200,37 @@ class FrameworkPage:
     alternatives: list[Alternative]
     counts: dict[str, int] = field(default_factory=dict)
 
+    # Lists of links made here rather than by template loops: dozens of items each.
+
+    @property
+    def unknown_html(self) -> SafeString:
+        """The features no source speaks about for it, by group: their names only."""
+        return SafeString(  # every value escaped
+            "".join(
+                f"<li><strong>{html.escape(group.name)}:</strong> "
+                + ", ".join(
+                    f'<a id="f-{html.escape(feature.slug)}" '
+                    f'href="{html.escape(feature.get_absolute_url())}">'
+                    f"{html.escape(feature.name)}</a>"
+                    for feature in features
+                )
+                + "</li>"
+                for group, features in self.unknown_by_group
+            )
+        )
+
+    @property
+    def sources_html(self) -> SafeString:
+        return SafeString(  # every value escaped
+            "".join(
+                f'<li><a href="{html.escape(source.get_absolute_url())}">'
+                f"{html.escape(source.citation)}</a>"
+                + (f", {html.escape(source.publisher)}" if source.publisher else "")
+                + "</li>"
+                for source in self.sources
+            )
+        )
+
 
 def framework_page(framework: Framework) -> FrameworkPage:
     index = current_index()  # the published taxonomy, held in memory
