@@ -378,9 +378,25 @@ def nearest_alternatives(
 
 @dataclass
 class FeatureSupport:
+    feature: Feature
     framework: Framework
     cell: Cell
     claims: list[Claim]
+
+    @property
+    def html(self) -> SafeString:
+        """The row's markup, made here as the framework page's feature rows are."""
+        cell = self.cell
+        note = f'<p class="note">{html.escape(cell.note)}</p>' if cell.note else ""
+        href = f"{self.framework.get_absolute_url()}#f-{self.feature.slug}"
+        return SafeString(  # every value escaped
+            "<tr>\n"
+            f'    <th scope="row"><a href="{html.escape(href)}">'
+            f"{html.escape(self.framework.name)}</a></th>\n"
+            f"    <td>{cell.status_html}{note}</td>\n"
+            f"    <td>{claims_html(self.claims)}</td>\n"
+            "  </tr>"
+        )
 
 
 @dataclass
@@ -423,7 +439,10 @@ def feature_page(feature: Feature, page_number=1, *, paged: bool = True) -> Feat
         .values("framework_id")
     )
     return FeaturePage(
-        rows=[FeatureSupport(v.framework, Cell.of(v), by_framework[v.framework_id]) for v in shown],
+        rows=[
+            FeatureSupport(feature, v.framework, Cell.of(v), by_framework[v.framework_id])
+            for v in shown
+        ],
         page=page,
         counts=counts,
         unknown=list(unknown.order_by(Lower("name"))[:PER_PAGE]),
