@@ -27,8 +27,9 @@ from frameworks.models import (
     Verdict,
     VerdictStatus,
 )
+from frameworks.models.statements import Statement
 from frameworks.pages.cells import Cell, by_feature_group, claims_html
-from frameworks.pages.detail import FACT_KINDS, mark_superseded, with_shared_sources
+from frameworks.pages.detail import FACT_KINDS, VERDICTS_OF, mark_superseded, with_shared_sources
 from frameworks.pages.facts import FrameworkFacts, current_index
 
 MIN_FRAMEWORKS, MAX_FRAMEWORKS = 2, 6
@@ -247,6 +248,18 @@ class Picker:
         return cls(shown, len(frameworks) - len(shown))
 
 
+# Compiled once per process and number of frameworks (models/statements.py).
+COMPARED_CLAIMS = Statement(
+    Claim,
+    lambda framework_ids: (
+        Claim.objects.filter(framework_id__in=framework_ids)
+        .exclude(kind__in=[ClaimKind.ADVICE, ClaimKind.CATEGORY, ClaimKind.BUILT_ON])
+        .without_draft_subjects()
+        .order_by("source__date", "id")
+    ),
+)
+
+
 def published_frameworks() -> list[FrameworkFacts]:
     """Every published framework, by name: held in memory for this data version."""
     return current_index().frameworks
@@ -258,18 +271,11 @@ def build_comparison(form: CompareForm, frameworks: list[FrameworkFacts]) -> Com
     chosen = [by_slug[slug] for slug in form.cleaned_data["f"]]
     ids = [framework.id for framework in chosen]
 
-    index = current_index()  # the published taxonomy, held in memory
-    verdicts = list(Verdict.objects.filter(framework_id__in=ids).select_related("successor"))
-    index.with_taxonomy(verdicts)
-    claims = with_shared_sources(
-        list(
-            Claim.objects.filter(framework_id__in=ids)
-            .exclude(kind__in=[ClaimKind.ADVICE, ClaimKind.CATEGORY, ClaimKind.BUILT_ON])
-            .without_draft_subjects()
-            .select_related("successor")
-            .order_by("source__date", "id")
-        )
-    )
+    index = current_index()  # the published taxonomy and frameworks, held in memory
+    verdicts = VERDICTS_OF.run(ids)
+    claims = with_shared_sources(COMPARED_CLAIMS.run(ids))
+    index.with_references(verdicts, "category", "successor")
+    index.with_references(claims, "successor")
     mark_superseded(claims, verdicts)
     covered = {v.feature_id for v in verdicts if v.kind == ClaimKind.FEATURE}
     features = index.features_in_order(covered)

@@ -42,6 +42,7 @@ from frameworks.models import (
     Verdict,
     VerdictStatus,
 )
+from frameworks.models.statements import Statement
 from frameworks.pages.cells import Cell, by_feature_group, claims_html
 from frameworks.pages.facts import INTERFACE_FEATURES, FactIndex, current_index
 
@@ -232,29 +233,42 @@ class FrameworkPage:
         )
 
 
-def framework_page(framework: Framework) -> FrameworkPage:
-    index = current_index()  # the published taxonomy, held in memory
-    claims = list(
-        Claim.objects.filter(framework=framework)  # staff may preview a draft framework
+# The queries every framework page runs, compiled once per process (models/statements.py).
+CLAIMS_ABOUT = Statement(
+    Claim,
+    lambda framework_id: (
+        Claim.objects.filter(framework_id=framework_id)
         .without_draft_subjects()
-        .select_related("based_on", "successor")
         .order_by("source__date", "source__slug", "id")
-    )
-    upon_claims = list(
-        Claim.objects.published()
-        .filter(kind=ClaimKind.BUILT_ON, based_on=framework)
-        .select_related("framework")
-    )
+    ),
+)
+CLAIMS_BUILT_UPON = Statement(
+    Claim,
+    lambda framework_id: Claim.objects.published().filter(
+        kind=ClaimKind.BUILT_ON, based_on_id=framework_id
+    ),
+)
+VERDICTS_OF = Statement(
+    Verdict, lambda framework_ids: Verdict.objects.filter(framework_id__in=framework_ids)
+)
+
+
+def framework_page(framework: Framework) -> FrameworkPage:
+    index = current_index()  # the published taxonomy and frameworks, held in memory
+    claims = CLAIMS_ABOUT.run(framework.id)  # staff may preview a draft framework
+    upon_claims = CLAIMS_BUILT_UPON.run(framework.id)
     with_shared_sources(claims + upon_claims)
-    index.with_taxonomy(claims)
+    index.with_references(claims, "feature", "category", "successor", "based_on")
     # All about this framework, or built upon it: no join, and no query per claim.
     framework_field, based_on_field = Claim.framework.field, Claim.based_on.field
     for claim in claims:
         framework_field.set_cached_value(claim, framework)
     for claim in upon_claims:
         based_on_field.set_cached_value(claim, framework)
-    verdicts = list(Verdict.objects.filter(framework=framework).select_related("successor"))
-    index.with_taxonomy(verdicts)
+        if (other := index.framework_by_id(claim.framework_id)) is not None:
+            framework_field.set_cached_value(claim, other)
+    verdicts = VERDICTS_OF.run([framework.id])
+    index.with_references(verdicts, "feature", "category", "successor")
     mark_superseded(claims, verdicts)
     by_kind: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
@@ -408,6 +422,16 @@ class FeaturePage:
     unknown_total: int
 
 
+CLAIMS_ON_FEATURE = Statement(
+    Claim,
+    lambda feature_id, framework_ids: (
+        Claim.objects.published()
+        .filter(feature_id=feature_id, framework_id__in=framework_ids)
+        .order_by("source__date", "id")
+    ),
+)
+
+
 def feature_page(feature: Feature, page_number=1, *, paged: bool = True) -> FeaturePage:
     """Which published frameworks support ``feature``, how, and who says so."""
     verdicts = (
@@ -425,11 +449,7 @@ def feature_page(feature: Feature, page_number=1, *, paged: bool = True) -> Feat
     else:
         shown, page = list(verdicts), None
     claims = with_shared_sources(
-        list(
-            Claim.objects.published()
-            .filter(feature=feature, framework_id__in=[v.framework_id for v in shown])
-            .order_by("source__date", "id")
-        )
+        CLAIMS_ON_FEATURE.run(feature.id, [verdict.framework_id for verdict in shown])
     )
     mark_superseded(claims, shown)
     by_framework = _group(claims, lambda c: c.framework_id)

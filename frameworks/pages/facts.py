@@ -123,6 +123,7 @@ class FactIndex:
         self.frameworks: list[FrameworkFacts] = frameworks  # in name order
         self.categories: list[Category] = categories
         self._categories_by_id = {category.id: category for category in categories}
+        self._frameworks_by_id = {framework.id: framework for framework in frameworks}
         self.groups: list[TaxonRow] = groups  # those with published features, in order
         self.features_by_slug = {feature.slug: feature for feature in features}
         self.features_by_group: dict[int, list[TaxonRow]] = defaultdict(list)
@@ -269,19 +270,39 @@ class FactIndex:
     def category_by_id(self, category_id: int | None) -> Category | None:
         return self._categories_by_id.get(category_id)
 
-    def with_taxonomy(self, items) -> None:
-        """Give claims or verdicts their feature and category from these instances: a
-        page's hundreds of rows name a few dozen of them, and a join made a copy per row.
-        A feature not held (a draft one) is left to load if read."""
+    def framework_by_id(self, framework_id: int | None) -> Framework | None:
+        """The published framework with this id as a model instance (its name and slug;
+        other fields deferred), made once; None if there is none."""
+        key = (Framework, framework_id)
+        if key not in self._instances:
+            facts = self._frameworks_by_id.get(framework_id)
+            if facts is None:
+                return None
+            values = {"id": facts.id, "slug": facts.slug, "name": facts.name,
+                      "status": PublicationStatus.PUBLISHED}  # fmt: skip
+            self._instances[key] = model_from(Framework, self.using, values)
+        return self._instances[key]
+
+    def with_references(self, items, *names: str) -> None:
+        """Give claims or verdicts the feature, category or frameworks they name (the
+        fields ``names``) from these instances: a page's hundreds of rows name a few dozen
+        of them, and a join made a copy per row. One not held (a draft) is left to load
+        if read."""
         if not items:
             return
+        finders = {
+            "feature": self.feature_by_id,
+            "category": self._categories_by_id.get,
+            "successor": self.framework_by_id,
+            "based_on": self.framework_by_id,
+        }
         model = type(items[0])  # Claim or Verdict
-        feature_field, category_field = model.feature.field, model.category.field
+        lookups = [(model._meta.get_field(name), finders[name]) for name in names]
         for item in items:
-            if (feature := self.feature_by_id(item.feature_id)) is not None:
-                feature_field.set_cached_value(item, feature)
-            if (category := self._categories_by_id.get(item.category_id)) is not None:
-                category_field.set_cached_value(item, category)
+            for field, find in lookups:
+                related_id = getattr(item, field.attname)
+                if related_id is not None and (related := find(related_id)) is not None:
+                    field.set_cached_value(item, related)
 
     def group(self, group_id: int) -> FeatureGroup:
         """The group as a model instance (its other fields deferred), made once."""

@@ -29,8 +29,10 @@ from frameworks.models import (
     Verdict,
     VerdictStatus,
 )
+from frameworks.models.statements import Statement
 from frameworks.pages.cells import UNKNOWN, Cell, claims_html
 from frameworks.pages.choose.needs import COUNTS_WORDING, ChooseForm, Need
+from frameworks.pages.detail import with_shared_sources
 from frameworks.pages.facts import current_index, model_from
 
 # The page is bounded whatever the number of frameworks; the exports hold every one.
@@ -631,6 +633,23 @@ def _how_sides(cells: dict[tuple[int, int], dict]) -> dict[tuple[int, int], froz
     return {key: frozenset(hows) for key, hows in found.items()}
 
 
+# The claims behind the points of the results shown, and their advice: one query for
+# both, as compare reads them (oldest first, drafts' claims left out), compiled once per
+# process and shape (models/statements.py).
+EVIDENCE = Statement(
+    Claim,
+    lambda framework_ids, feature_ids: (
+        Claim.objects.filter(framework_id__in=framework_ids)
+        .filter(
+            Q(kind=ClaimKind.FEATURE, feature_id__in=feature_ids)
+            | Q(kind=ClaimKind.ADVICE, advice_kind__in=ADVICE_KINDS)
+        )
+        .without_draft_subjects()
+        .order_by("source__date", "source__slug", "id")
+    ),
+)
+
+
 def _attach_evidence(results: list[Result], feature_ids: list[int], cells: dict) -> None:
     """The claims behind each point, and the advice, for the results shown in full."""
     if not results:
@@ -638,17 +657,7 @@ def _attach_evidence(results: list[Result], feature_ids: list[int], cells: dict)
     ids = [result.framework.id for result in results]
     claims = defaultdict(list)
     advice = defaultdict(list)
-    # One query for both, as compare reads them: oldest first, drafts' claims left out.
-    for claim in (
-        Claim.objects.filter(framework_id__in=ids)
-        .filter(
-            Q(kind=ClaimKind.FEATURE, feature_id__in=feature_ids)
-            | Q(kind=ClaimKind.ADVICE, advice_kind__in=ADVICE_KINDS)
-        )
-        .without_draft_subjects()
-        .select_related("source", "via")
-        .order_by("source__date", "source__slug", "id")
-    ):
+    for claim in with_shared_sources(EVIDENCE.run(ids, feature_ids)):
         if claim.kind == ClaimKind.ADVICE:
             advice[claim.framework_id].append(claim)
             continue

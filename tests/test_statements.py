@@ -1,0 +1,68 @@
+"""Statements: a page's queries compiled once, then run with other ids (models/statements.py)."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
+
+from frameworks.models import Claim, ClaimKind, Framework
+from frameworks.models.statements import Statement
+from tests.factories import make_feature, make_framework, support
+
+pytestmark = pytest.mark.django_db
+
+
+def claims_of(framework_ids):
+    return Claim.objects.filter(framework_id__in=framework_ids).order_by("id")
+
+
+def test_a_statement_finds_what_its_queryset_finds_whatever_the_ids():
+    statement = Statement(Claim, claims_of)
+    django, flask, fastapi = (
+        Framework.objects.get(slug=slug).id for slug in ("django", "flask", "fastapi")
+    )
+    for ids in ([django], [flask], [django, flask], [flask, fastapi], [fastapi, django, flask]):
+        assert [c.id for c in statement.run(ids)] == [c.id for c in claims_of(ids)], ids
+    assert statement.run([django])[0].source_id  # whole rows, as the model's own
+
+
+def test_rows_written_after_it_was_compiled_are_found():
+    statement = Statement(Claim, lambda framework_id: Claim.objects.filter(framework=framework_id))
+    framework, feature = make_framework(), make_feature()
+    assert statement.run(framework.id) == []
+    claim = support(framework, feature)
+    assert statement.run(framework.id) == [claim]
+
+
+def test_an_empty_list_finds_what_the_queryset_finds():
+    framework = Framework.objects.get(slug="django")
+    statement = Statement(
+        Claim,
+        lambda framework_ids, feature_ids: (
+            Claim.objects.filter(framework_id__in=framework_ids)
+            .filter(
+                Q(kind=ClaimKind.FEATURE, feature_id__in=feature_ids) | Q(kind=ClaimKind.ADVICE)
+            )
+            .order_by("id")
+        ),
+    )
+    advice = list(Claim.objects.filter(framework=framework, kind=ClaimKind.ADVICE).order_by("id"))
+    assert advice, "the data has advice about Django"
+    assert statement.run([framework.id], []) == advice
+    assert statement.run([], []) == []
+
+
+def test_ids_are_bound_as_integers_never_as_text():
+    statement = Statement(Claim, claims_of)
+    with pytest.raises(ValueError, match="invalid literal for int"):
+        statement.run(["1) OR (1=1"])
+
+
+def test_a_statement_refuses_what_it_cannot_make_or_bind():
+    related = Statement(
+        Claim, lambda framework_id: claims_of([framework_id]).select_related("source")
+    )
+    with pytest.raises(ImproperlyConfigured):
+        related.run(1)
+    unused = Statement(Claim, lambda framework_id: Claim.objects.filter(framework_id=1))
+    with pytest.raises(ImproperlyConfigured):
+        unused.run(2)
