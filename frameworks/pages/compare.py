@@ -29,7 +29,13 @@ from frameworks.models import (
 )
 from frameworks.models.statements import Statement
 from frameworks.pages.cells import Cell, by_feature_group, claims_html
-from frameworks.pages.detail import FACT_KINDS, VERDICTS_OF, mark_superseded, with_shared_sources
+from frameworks.pages.detail import (
+    FACT_KINDS,
+    VERDICTS_OF,
+    mark_superseded,
+    oldest_first,
+    with_shared_sources,
+)
 from frameworks.pages.facts import FrameworkFacts, current_index
 
 MIN_FRAMEWORKS, MAX_FRAMEWORKS = 2, 6
@@ -255,7 +261,7 @@ COMPARED_CLAIMS = Statement(
         Claim.objects.filter(framework_id__in=framework_ids)
         .exclude(kind__in=[ClaimKind.ADVICE, ClaimKind.CATEGORY, ClaimKind.BUILT_ON])
         .without_draft_subjects()
-        .order_by("source__date", "id")
+        .order_by()  # oldest_first, once their sources are loaded
     ),
 )
 
@@ -273,7 +279,7 @@ def build_comparison(form: CompareForm, frameworks: list[FrameworkFacts]) -> Com
 
     index = current_index()  # the published taxonomy and frameworks, held in memory
     verdicts = VERDICTS_OF.run(ids)
-    claims = with_shared_sources(COMPARED_CLAIMS.run(ids))
+    claims = oldest_first(with_shared_sources(COMPARED_CLAIMS.run(ids)))
     index.with_references(verdicts, "category", "successor")
     index.with_references(claims, "successor")
     mark_superseded(claims, verdicts)

@@ -91,6 +91,21 @@ def with_shared_sources(claims: list[Claim]) -> list[Claim]:
     return claims
 
 
+def oldest_first(claims: list[Claim], *, then_by_source: bool = False) -> list[Claim]:
+    """Sort claims by the date of their source, oldest first (undated ones last, where
+    PostgreSQL puts NULL), then by the source's slug if asked, then in the order entered.
+
+    Sorted here, from the sources ``with_shared_sources`` gave them, rather than by the
+    query: ordering by the source joined every claim to its source in PostgreSQL."""
+
+    def key(claim: Claim) -> tuple:
+        date = claim.source.date
+        return (date is None, date, claim.source.slug if then_by_source else "", claim.id)
+
+    claims.sort(key=key)
+    return claims
+
+
 def _group(items, key) -> defaultdict:
     grouped: defaultdict = defaultdict(list)
     for item in items:
@@ -239,7 +254,7 @@ CLAIMS_ABOUT = Statement(
     lambda framework_id: (
         Claim.objects.filter(framework_id=framework_id)
         .without_draft_subjects()
-        .order_by("source__date", "source__slug", "id")
+        .order_by()  # oldest_first, once their sources are loaded
     ),
 )
 CLAIMS_BUILT_UPON = Statement(
@@ -258,6 +273,7 @@ def framework_page(framework: Framework) -> FrameworkPage:
     claims = CLAIMS_ABOUT.run(framework.id)  # staff may preview a draft framework
     upon_claims = CLAIMS_BUILT_UPON.run(framework.id)
     with_shared_sources(claims + upon_claims)
+    oldest_first(claims, then_by_source=True)
     index.with_references(claims, "feature", "category", "successor", "based_on")
     # All about this framework, or built upon it: no join, and no query per claim.
     framework_field, based_on_field = Claim.framework.field, Claim.based_on.field
@@ -427,7 +443,7 @@ CLAIMS_ON_FEATURE = Statement(
     lambda feature_id, framework_ids: (
         Claim.objects.published()
         .filter(feature_id=feature_id, framework_id__in=framework_ids)
-        .order_by("source__date", "id")
+        .order_by()  # oldest_first, once their sources are loaded
     ),
 )
 
@@ -448,8 +464,10 @@ def feature_page(feature: Feature, page_number=1, *, paged: bool = True) -> Feat
         shown = list(page.object_list)
     else:
         shown, page = list(verdicts), None
-    claims = with_shared_sources(
-        CLAIMS_ON_FEATURE.run(feature.id, [verdict.framework_id for verdict in shown])
+    claims = oldest_first(
+        with_shared_sources(
+            CLAIMS_ON_FEATURE.run(feature.id, [verdict.framework_id for verdict in shown])
+        )
     )
     mark_superseded(claims, shown)
     by_framework = _group(claims, lambda c: c.framework_id)

@@ -32,7 +32,7 @@ from frameworks.models import (
 from frameworks.models.statements import Statement
 from frameworks.pages.cells import UNKNOWN, Cell, claims_html
 from frameworks.pages.choose.needs import COUNTS_WORDING, ChooseForm, Need
-from frameworks.pages.detail import with_shared_sources
+from frameworks.pages.detail import oldest_first, with_shared_sources
 from frameworks.pages.facts import current_index, model_from
 
 # The page is bounded whatever the number of frameworks; the exports hold every one.
@@ -645,7 +645,7 @@ EVIDENCE = Statement(
             | Q(kind=ClaimKind.ADVICE, advice_kind__in=ADVICE_KINDS)
         )
         .without_draft_subjects()
-        .order_by("source__date", "source__slug", "id")
+        .order_by()  # oldest_first, once their sources are loaded
     ),
 )
 
@@ -657,7 +657,8 @@ def _attach_evidence(results: list[Result], feature_ids: list[int], cells: dict)
     ids = [result.framework.id for result in results]
     claims = defaultdict(list)
     advice = defaultdict(list)
-    for claim in with_shared_sources(EVIDENCE.run(ids, feature_ids)):
+    evidence = with_shared_sources(EVIDENCE.run(ids, feature_ids))
+    for claim in oldest_first(evidence, then_by_source=True):
         if claim.kind == ClaimKind.ADVICE:
             advice[claim.framework_id].append(claim)
             continue
