@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import lru_cache
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -190,14 +191,7 @@ class Claim(ListedModel):
         """The claimed value in words, for tables and citations."""
         match self.kind:
             case ClaimKind.FEATURE:
-                parts = [self.get_status_display()]
-                if self.how:
-                    parts.append(self.get_how_display().lower())
-                if self.package:
-                    parts.append(self.package)
-                if self.since:
-                    parts.append(f"since {self.since}")
-                return ", ".join(parts)
+                return feature_value_display(self.status, self.how, self.package, self.since)
             case ClaimKind.LIFECYCLE:
                 return lifecycle_display(self.lifecycle, self.year, self.successor)
             case ClaimKind.LICENCE:
@@ -246,6 +240,23 @@ class Claim(ListedModel):
             getattr(self, self._meta.get_field(name).attname) for name in rules.key_fields
         )
         return (self.framework_id, self.source_id, self.kind, *subject)
+
+
+@lru_cache(maxsize=4096)
+def feature_value_display(status: str, how: str, package: str, since: str) -> str:
+    """A feature claim's value in words. Made once per distinct value: a compare page
+    lists hundreds of claims with a few dozen values between them."""
+    parts = [_SUPPORT_LABELS.get(status, status)]
+    if how:
+        parts.append(_HOW_LABELS.get(how, how).lower())
+    if package:
+        parts.append(package)
+    if since:
+        parts.append(f"since {since}")
+    return ", ".join(parts)
+
+
+_SUPPORT_LABELS, _HOW_LABELS = dict(SupportStatus.choices), dict(How.choices)
 
 
 def format_figure(value, value_max, metric: str) -> str:
