@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from frameworks.models import Claim, ClaimKind, Framework
 from frameworks.models.statements import Statement
@@ -66,3 +66,18 @@ def test_a_statement_refuses_what_it_cannot_make_or_bind():
     unused = Statement(Claim, lambda framework_id: Claim.objects.filter(framework_id=1))
     with pytest.raises(ImproperlyConfigured):
         unused.run(2)
+
+
+def test_a_values_list_statement_gives_the_querysets_rows():
+    def kinds_of(framework_id):
+        return (
+            Claim.objects.filter(framework_id=framework_id)
+            .values_list("kind")
+            .annotate(count=Count("pk"))
+            .order_by("kind")
+        )
+
+    statement = Statement(Claim, kinds_of)
+    for slug in ("django", "flask"):
+        framework_id = Framework.objects.get(slug=slug).id
+        assert statement.rows(framework_id) == list(kinds_of(framework_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models, router
 
 # Stand-ins for the ids a statement is compiled with: no row has a negative id.
 _FIRST_STAND_IN = -7_340_000_000_000
@@ -21,8 +21,9 @@ class Statement[M: models.Model]:
     once per shape (which of its arguments are lists, and how long), with stand-in
     ids, and then run with the real ids bound where the stand-ins were: the ORM
     stays the one definition of the query, and values are always bound, never
-    formatted into SQL. The queryset may not ``select_related`` (rows are made as
-    ``raw()`` makes them, from the model's own columns).
+    formatted into SQL. For ``run()``, the queryset may not ``select_related`` (rows
+    are made as ``raw()`` makes them, from the model's own columns); ``rows()`` gives
+    the tuples of a ``values_list()`` queryset.
     """
 
     def __init__(self, model: type[M], build: Callable[..., models.QuerySet]):
@@ -30,12 +31,28 @@ class Statement[M: models.Model]:
         self._compiled: dict[tuple, tuple | object] = {}
 
     def run(self, *ids: int | Sequence[int]) -> list[M]:
+        """The model instances the queryset would give for these ids."""
+        statement = self._bound(ids)
+        return [] if statement is None else list(self.model._default_manager.raw(*statement))
+
+    def rows(self, *ids: int | Sequence[int]) -> list[tuple]:
+        """The rows of a ``values_list()`` queryset, as tuples, for these ids."""
+        statement = self._bound(ids)
+        if statement is None:
+            return []
+        using = router.db_for_read(self.model) or DEFAULT_DB_ALIAS
+        with connections[using].cursor() as cursor:
+            cursor.execute(*statement)
+            return cursor.fetchall()
+
+    def _bound(self, ids: tuple) -> tuple[str, list] | None:
+        """The SQL for this shape of ids, and its parameters with these ids in place."""
         shape = tuple(len(arg) if isinstance(arg, (list, tuple)) else None for arg in ids)
         compiled = self._compiled.get(shape)
         if compiled is None:
             compiled = self._compiled[shape] = self._compile(shape)
         if compiled is _NOTHING:
-            return []
+            return None
         sql, constants, slots = compiled
         values = [
             int(value)
@@ -45,7 +62,7 @@ class Statement[M: models.Model]:
         params = list(constants)
         for position, index in slots:
             params[position] = values[index]
-        return list(self.model._default_manager.raw(sql, params))
+        return sql, params
 
     def _compile(self, shape: tuple) -> tuple[str, list, list[tuple[int, int]]] | object:
         stand_ins, args = iter(range(_FIRST_STAND_IN, _FIRST_STAND_IN - 10_000, -1)), []

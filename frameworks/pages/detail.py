@@ -495,23 +495,39 @@ def _status_rank():
     )
 
 
+# The published frameworks' values of a feature, counted by status and how.
+VALUES_OF_FEATURE = Statement(
+    Verdict,
+    lambda feature_id: (
+        Verdict.objects.filter(
+            kind=ClaimKind.FEATURE,
+            feature_id=feature_id,
+            framework__status=PublicationStatus.PUBLISHED,
+        )
+        .values_list("status", "how")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ),
+)
+
+
 def _support_counts(feature: Feature) -> dict[str, int]:
     """How many published frameworks get the feature in each way, in one query (and how
     many verdicts it has, unknown ones included, for paging)."""
-    published = Framework.objects.published()
-    cells = Verdict.objects.filter(kind=ClaimKind.FEATURE, feature=feature, framework__in=published)
-    yes = Q(status=VerdictStatus.YES)
-    counts = cells.aggregate(
-        verdicts=Count("pk"),
-        built_in=Count("pk", filter=yes & Q(how=How.BUILT_IN)),
-        official_extension=Count("pk", filter=yes & Q(how=How.OFFICIAL_EXTENSION)),
-        third_party=Count("pk", filter=yes & Q(how=How.THIRD_PARTY)),
-        how_unknown=Count("pk", filter=yes & Q(how="")),
-        partial=Count("pk", filter=Q(status=VerdictStatus.PARTIAL)),
-        no=Count("pk", filter=Q(status=VerdictStatus.NO)),
-        disputed=Count("pk", filter=Q(status=VerdictStatus.DISPUTED)),
-        known=Count("pk", filter=~Q(status=VerdictStatus.UNKNOWN)),
-    )
+    counts = dict.fromkeys(
+        ("verdicts", "built_in", "official_extension", "third_party", "how_unknown",
+         "partial", "no", "disputed", "known"), 0
+    )  # fmt: skip
+    ways = {How.BUILT_IN: "built_in", How.OFFICIAL_EXTENSION: "official_extension",
+            How.THIRD_PARTY: "third_party", "": "how_unknown"}  # fmt: skip
+    for status, how, count in VALUES_OF_FEATURE.rows(feature.id):
+        counts["verdicts"] += count
+        if status != VerdictStatus.UNKNOWN:
+            counts["known"] += count
+        if status == VerdictStatus.YES and how in ways:
+            counts[ways[how]] += count
+        elif status in (VerdictStatus.PARTIAL, VerdictStatus.NO, VerdictStatus.DISPUTED):
+            counts[status] += count
     counts["supported"] = sum(
         counts[key] for key in ("built_in", "official_extension", "third_party", "how_unknown")
     )
