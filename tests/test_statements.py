@@ -81,3 +81,12 @@ def test_a_values_list_statement_gives_the_querysets_rows():
     for slug in ("django", "flask"):
         framework_id = Framework.objects.get(slug=slug).id
         assert statement.rows(framework_id) == list(kinds_of(framework_id))
+
+
+def test_a_statement_keeps_a_bounded_number_of_compiled_shapes(monkeypatch):
+    monkeypatch.setattr("frameworks.models.statements.MAX_SHAPES", 3)
+    statement = Statement(Claim, claims_of)
+    django = Framework.objects.get(slug="django").id
+    for length in range(1, 8):
+        assert statement.run([django] * length) == list(claims_of([django]))
+        assert len(statement._compiled) <= 3

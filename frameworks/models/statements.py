@@ -10,6 +10,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, router
 # Stand-ins for the ids a statement is compiled with: no row has a negative id.
 _FIRST_STAND_IN = -7_340_000_000_000
 _NOTHING = object()  # what a statement's shape compiles to when it can match no row
+MAX_SHAPES = 256  # compiled shapes kept per statement (a few kilobytes each)
 
 
 class Statement[M: models.Model]:
@@ -50,6 +51,8 @@ class Statement[M: models.Model]:
         shape = tuple(len(arg) if isinstance(arg, (list, tuple)) else None for arg in ids)
         compiled = self._compiled.get(shape)
         if compiled is None:
+            if len(self._compiled) >= MAX_SHAPES:  # lengths come from requests: bounded
+                self._compiled.clear()
             compiled = self._compiled[shape] = self._compile(shape)
         if compiled is _NOTHING:
             return None
