@@ -241,17 +241,31 @@ class Picker:
 
     frameworks: list[FrameworkFacts]
     more: int
+    chosen: frozenset[str] = frozenset()  # the slugs ticked
 
     LIMIT = 100
 
     @classmethod
     def of(cls, frameworks: list[FrameworkFacts], chosen) -> Picker:
-        chosen = set(chosen or ())
+        chosen = frozenset(chosen or ())
         picked = [framework for framework in frameworks if framework.slug in chosen]
         others = [framework for framework in frameworks if framework.slug not in chosen]
         shown = picked + others[: max(0, cls.LIMIT - len(picked))]
         shown.sort(key=lambda framework: framework.name.lower())
-        return cls(shown, len(frameworks) - len(shown))
+        return cls(shown, len(frameworks) - len(shown), chosen)
+
+    @property
+    def options_html(self) -> SafeString:
+        """A checkbox for each framework shown, made here: a hundred of them."""
+        return SafeString(  # every value escaped
+            "".join(
+                f'\n        <label class="option"><input type="checkbox" name="f" '
+                f'value="{html.escape(framework.slug)}" id="c-{html.escape(framework.slug)}"'
+                f"{' checked' if framework.slug in self.chosen else ''}> "
+                f"{html.escape(framework.name)}</label>\n      "
+                for framework in self.frameworks
+            )
+        )
 
 
 # Compiled once per process and number of frameworks (models/statements.py).

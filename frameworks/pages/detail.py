@@ -437,6 +437,17 @@ class FeaturePage:
     unknown: list[Framework]  # the first of those no source speaks for
     unknown_total: int
 
+    @property
+    def unknown_html(self) -> SafeString:
+        """Links to the first frameworks no source speaks for: up to fifty of them."""
+        return SafeString(  # every value escaped
+            ", ".join(
+                f'<a href="{html.escape(framework.get_absolute_url())}">'
+                f"{html.escape(framework.name)}</a>"
+                for framework in self.unknown
+            )
+        )
+
 
 CLAIMS_ON_FEATURE = Statement(
     Claim,
