@@ -267,9 +267,6 @@ class FactIndex:
         row = self._features_by_id.get(feature_id)
         return None if row is None else self.feature(row)
 
-    def category_by_id(self, category_id: int | None) -> Category | None:
-        return self._categories_by_id.get(category_id)
-
     def framework_by_id(self, framework_id: int | None) -> Framework | None:
         """The published framework with this id as a model instance (its name and slug;
         other fields deferred), made once; None if there is none."""

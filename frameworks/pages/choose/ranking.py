@@ -220,6 +220,13 @@ class Point:
         """The claims the value stands on, then the superseded ones."""
         return sorted(self.claims, key=lambda claim: claim.superseded)
 
+    @property
+    def outcome_html(self) -> str:
+        return (
+            f'<span class="outcome o-{html.escape(self.outcome)}"><span aria-hidden="true">'
+            f"{self.symbol}</span> {html.escape(self.outcome_label)}</span>"
+        )
+
     def html(self, framework_url: str) -> str:
         """The point's markup, made here rather than by a template: a ranking shows dozens
         of points, and the template's partial was most of the cost of the page."""
@@ -241,11 +248,9 @@ class Point:
                 f'<a class="evidence" href="{html.escape(framework_url)}#'
                 f'{html.escape(self.anchor)}">Who says so</a>'
             )
-        outcome = html.escape(self.outcome)
         return (
-            f'\n<li class="point o-{outcome}">\n'
-            f'  <span class="outcome o-{outcome}"><span aria-hidden="true">{self.symbol}</span>'
-            f" {html.escape(self.outcome_label)}</span>\n"
+            f'\n<li class="point o-{html.escape(self.outcome)}">\n'
+            f"  {self.outcome_html}\n"
             f'  <strong class="point-label">{html.escape(self.label)}</strong>{hint}{earned}:\n'
             f"  {self.cell.status_html if self.cell else ''}\n"
             f"  {reason}\n"
@@ -276,13 +281,15 @@ class Result:
 
     @property
     def points_html(self) -> SafeString:
-        url = self.framework.get_absolute_url()
-        return SafeString("".join(point.html(url) for point in self.points))  # all escaped
+        return self._html_of(self.points)
 
     @property
     def constraints_html(self) -> SafeString:
+        return self._html_of(self.constraints)
+
+    def _html_of(self, points: list[Point]) -> SafeString:
         url = self.framework.get_absolute_url()
-        return SafeString("".join(point.html(url) for point in self.constraints))  # all escaped
+        return SafeString("".join(point.html(url) for point in points))  # every value escaped
 
     @property
     def ruled_out_html(self) -> SafeString:
@@ -297,13 +304,11 @@ class Result:
             if others
             else ""
         )
-        outcome = html.escape(first.outcome)
         return SafeString(  # every value escaped
             f'<li id="out-{html.escape(framework.slug)}"><a href="{url}">'
             f"{html.escape(framework.name)}</a>: "
             f'<strong class="point-label">{html.escape(first.label)}</strong> '
-            f'<span class="outcome o-{outcome}"><span aria-hidden="true">{first.symbol}</span> '
-            f"{html.escape(first.outcome_label)}</span>{cell}{reason} "
+            f"{first.outcome_html}{cell}{reason} "
             f'<a href="{url}#{html.escape(first.anchor)}">Who says so</a>{also}</li>'
         )
 
