@@ -9,7 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from compare.pagecache import request_version
 from frameworks.models import Feature, Framework
+from frameworks.pages.facts import FactIndex
 from tests.factories import make_framework, support
 from tests.test_table import row_slugs
 
@@ -47,3 +49,12 @@ def test_a_new_claim_changes_the_rows_and_counts_on_the_next_request(client, reu
     newcomer = make_framework(slug="newcomer", name="Newcomer")
     support(newcomer, feature, how="built_in")
     assert row_slugs(client.get(query)) == ["newcomer"]
+
+
+def test_a_framework_published_after_the_facts_were_loaded_is_read_from_the_database():
+    index = FactIndex.load("default", request_version("default").token)
+    django = Framework.objects.get(slug="django")
+    newcomer = make_framework(slug="newcomer", name="Newcomer")
+    found = index.frameworks_by_id([newcomer.id, django.id])
+    assert [framework.slug for framework in found.values()] == ["newcomer", "django"]
+    assert index.name_rank(newcomer.id) == len(index.frameworks)  # sorted after the others

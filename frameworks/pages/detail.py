@@ -14,15 +14,11 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Case,
     Count,
     F,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce, Lower
 from django.utils.safestring import SafeString
@@ -459,54 +455,9 @@ CLAIMS_ON_FEATURE = Statement(
 )
 
 
-def feature_page(feature: Feature, page_number=1, *, paged: bool = True) -> FeaturePage:
-    """Which published frameworks support ``feature``, how, and who says so."""
-    verdicts = (
-        Verdict.objects.filter(kind=ClaimKind.FEATURE, feature=feature)
-        .filter(framework__status=PublicationStatus.PUBLISHED)
-        .select_related("framework")
-        .order_by(_status_rank(), Lower("framework__name"))
-    )
-    counts = _support_counts(feature)
-    if paged:
-        paginator = Paginator(verdicts, PER_PAGE)
-        paginator.count = counts["verdicts"]  # counted with the others: no COUNT query
-        page = paginator.get_page(page_number)
-        shown = list(page.object_list)
-    else:
-        shown, page = list(verdicts), None
-    claims = oldest_first(
-        with_shared_sources(
-            CLAIMS_ON_FEATURE.run(feature.id, [verdict.framework_id for verdict in shown])
-        )
-    )
-    mark_superseded(claims, shown)
-    by_framework = _group(claims, lambda c: c.framework_id)
-    unknown = Framework.objects.published().exclude(
-        pk__in=Verdict.objects.filter(kind=ClaimKind.FEATURE, feature=feature)
-        .exclude(status=VerdictStatus.UNKNOWN)
-        .values("framework_id")
-    )
-    return FeaturePage(
-        rows=[
-            FeatureSupport(feature, v.framework, Cell.of(v), by_framework[v.framework_id])
-            for v in shown
-        ],
-        page=page,
-        counts=counts,
-        unknown=list(unknown.order_by(Lower("name"))[:PER_PAGE]),
-        unknown_total=counts["unknown"],
-    )
-
-
-def _status_rank():
-    return Case(
-        *(When(status=status, then=Value(i)) for i, status in enumerate(STATUS_ORDER)),
-        output_field=IntegerField(),
-    )
-
-
-# The published frameworks' values of a feature, counted by status and how.
+# Every published framework's value of a feature, as small rows: (framework id,
+# status, how). The page orders, pages and counts them here, with the frameworks' names
+# from the facts held in memory, then reads the full values of the page it shows.
 VALUES_OF_FEATURE = Statement(
     Verdict,
     lambda feature_id: (
@@ -515,34 +466,74 @@ VALUES_OF_FEATURE = Statement(
             feature_id=feature_id,
             framework__status=PublicationStatus.PUBLISHED,
         )
-        .values_list("status", "how")
-        .annotate(count=Count("pk"))
+        .values_list("framework_id", "status", "how")
         .order_by()
     ),
 )
+CELLS_OF_FEATURE = Statement(
+    Verdict,
+    lambda feature_id, framework_ids: Verdict.objects.filter(
+        kind=ClaimKind.FEATURE, feature_id=feature_id, framework_id__in=framework_ids
+    ).order_by(),
+)
 
 
-def _support_counts(feature: Feature) -> dict[str, int]:
-    """How many published frameworks get the feature in each way, in one query (and how
-    many verdicts it has, unknown ones included, for paging)."""
+def feature_page(feature: Feature, page_number=1, *, paged: bool = True) -> FeaturePage:
+    """Which published frameworks support ``feature``, how, and who says so."""
+    index = current_index()  # every published framework, in name order
+    values = VALUES_OF_FEATURE.rows(feature.id)
+    counts = _support_counts(values, published=len(index.frameworks))
+    # Supported first, then by name.
+    rank = {status: position for position, status in enumerate(STATUS_ORDER)}
+    values.sort(key=lambda row: (rank.get(row[1], len(rank)), index.name_rank(row[0])))
+    ids = [framework_id for framework_id, _, _ in values]
+    page = Paginator(ids, PER_PAGE).get_page(page_number) if paged else None
+    shown_ids = list(page.object_list) if page is not None else ids
+    cells = {cell.framework_id: cell for cell in CELLS_OF_FEATURE.run(feature.id, shown_ids)}
+    shown = [cells[framework_id] for framework_id in shown_ids if framework_id in cells]
+    frameworks = index.frameworks_by_id([cell.framework_id for cell in shown])
+    claims = oldest_first(with_shared_sources(CLAIMS_ON_FEATURE.run(feature.id, shown_ids)))
+    mark_superseded(claims, shown)
+    by_framework = _group(claims, lambda c: c.framework_id)
+    known = {framework_id for framework_id, status, _ in values if status != VerdictStatus.UNKNOWN}
+    unknown = [framework.id for framework in index.frameworks if framework.id not in known]
+    unknown_frameworks = index.frameworks_by_id(unknown[:PER_PAGE])
+    return FeaturePage(
+        rows=[
+            FeatureSupport(
+                feature, frameworks[framework_id], Cell.of(cell), by_framework[framework_id]
+            )
+            for cell in shown
+            if (framework_id := cell.framework_id) in frameworks  # not deleted meanwhile
+        ],
+        page=page,
+        counts=counts,
+        unknown=list(unknown_frameworks.values()),
+        unknown_total=counts["unknown"],
+    )
+
+
+def _support_counts(values: list[tuple], *, published: int) -> dict[str, int]:
+    """How many of the ``published`` frameworks get the feature in each way, from their
+    values (framework id, status, how); and how many values there are, for paging."""
     counts = dict.fromkeys(
         ("verdicts", "built_in", "official_extension", "third_party", "how_unknown",
          "partial", "no", "disputed", "known"), 0
     )  # fmt: skip
     ways = {How.BUILT_IN: "built_in", How.OFFICIAL_EXTENSION: "official_extension",
             How.THIRD_PARTY: "third_party", "": "how_unknown"}  # fmt: skip
-    for status, how, count in VALUES_OF_FEATURE.rows(feature.id):
-        counts["verdicts"] += count
+    for _, status, how in values:
+        counts["verdicts"] += 1
         if status != VerdictStatus.UNKNOWN:
-            counts["known"] += count
+            counts["known"] += 1
         if status == VerdictStatus.YES and how in ways:
-            counts[ways[how]] += count
+            counts[ways[how]] += 1
         elif status in (VerdictStatus.PARTIAL, VerdictStatus.NO, VerdictStatus.DISPUTED):
-            counts[status] += count
+            counts[status] += 1
     counts["supported"] = sum(
         counts[key] for key in ("built_in", "official_extension", "third_party", "how_unknown")
     )
-    counts["unknown"] = len(current_index().frameworks) - counts["known"]  # all published
+    counts["unknown"] = published - counts["known"]
     return counts
 
 

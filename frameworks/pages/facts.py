@@ -280,6 +280,19 @@ class FactIndex:
             self._instances[key] = model_from(Framework, self.using, values)
         return self._instances[key]
 
+    def name_rank(self, framework_id: int) -> int:
+        """Its place in the order of names; after all of them if it is not held."""
+        facts = self._frameworks_by_id.get(framework_id)
+        return len(self.frameworks) if facts is None else facts.name_rank
+
+    def frameworks_by_id(self, ids: list[int]) -> dict[int, Framework]:
+        """The published frameworks with these ids as model instances, in the order
+        given. One published after these facts were loaded is read from the database."""
+        found = {framework_id: self.framework_by_id(framework_id) for framework_id in ids}
+        if missing := [framework_id for framework_id, f in found.items() if f is None]:
+            found.update(Framework.objects.using(self.using).in_bulk(missing))
+        return {framework_id: found[framework_id] for framework_id in ids if found[framework_id]}
+
     def with_references(self, items, *names: str) -> None:
         """Give claims or verdicts the feature, category or frameworks they name (the
         fields ``names``) from these instances: a page's hundreds of rows name a few dozen
