@@ -70,6 +70,9 @@ def mark_superseded(claims: list[Claim], verdicts) -> None:
         claim.superseded = claim.id in superseded
 
 
+SOURCES = Statement(Source, lambda ids: Source.objects.filter(pk__in=ids).order_by())
+
+
 def with_shared_sources(claims: list[Claim]) -> list[Claim]:
     """Give the claims that cite one source one Source object between them, in one query.
 
@@ -77,7 +80,7 @@ def with_shared_sources(claims: list[Claim]) -> list[Claim]:
     claim (select_related) cost more to build than the rest of the page.
     """
     ids = {claim.source_id for claim in claims} | {c.via_id for c in claims if c.via_id}
-    sources = Source.objects.in_bulk(ids)
+    sources = {source.id: source for source in SOURCES.run(sorted(ids))} if ids else {}
     # Cached as select_related would: assigning through the descriptors checks each
     # object against the router, which cost more than the query.
     source_field, via_field = Claim.source.field, Claim.via.field
@@ -244,19 +247,21 @@ class FrameworkPage:
         )
 
 
-# The queries every framework page runs, compiled once per process (models/statements.py).
+# The queries every framework page runs, compiled once per process (models/statements.py):
+# its claims, with the published claims that another framework is built on it.
 CLAIMS_ABOUT = Statement(
     Claim,
     lambda framework_id: (
-        Claim.objects.filter(framework_id=framework_id)
+        Claim.objects.filter(
+            Q(framework_id=framework_id)
+            | Q(
+                kind=ClaimKind.BUILT_ON,
+                based_on_id=framework_id,
+                framework__status=PublicationStatus.PUBLISHED,
+            )
+        )
         .without_draft_subjects()
-        .order_by()  # oldest_first, once their sources are loaded
-    ),
-)
-CLAIMS_BUILT_UPON = Statement(
-    Claim,
-    lambda framework_id: Claim.objects.published().filter(
-        kind=ClaimKind.BUILT_ON, based_on_id=framework_id
+        .order_by()  # sorted once their sources are loaded
     ),
 )
 VERDICTS_OF = Statement(
@@ -266,9 +271,9 @@ VERDICTS_OF = Statement(
 
 def framework_page(framework: Framework) -> FrameworkPage:
     index = current_index()  # the published taxonomy and frameworks, held in memory
-    claims = CLAIMS_ABOUT.run(framework.id)  # staff may preview a draft framework
-    upon_claims = CLAIMS_BUILT_UPON.run(framework.id)
-    with_shared_sources(claims + upon_claims)
+    claims, upon_claims = [], []  # staff may preview a draft framework
+    for claim in with_shared_sources(CLAIMS_ABOUT.run(framework.id)):
+        (claims if claim.framework_id == framework.id else upon_claims).append(claim)
     oldest_first(claims, then_by_source=True)
     index.with_references(claims, "feature", "category", "successor", "based_on")
     # All about this framework, or built upon it: no join, and no query per claim.
@@ -279,6 +284,7 @@ def framework_page(framework: Framework) -> FrameworkPage:
         based_on_field.set_cached_value(claim, framework)
         if (other := index.framework_by_id(claim.framework_id)) is not None:
             framework_field.set_cached_value(claim, other)
+    upon_claims.sort(key=lambda claim: (claim.framework.slug, claim.source.slug, claim.id))
     verdicts = VERDICTS_OF.run([framework.id])
     index.with_references(verdicts, "feature", "category", "successor")
     mark_superseded(claims, verdicts)
