@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 
 from frameworks.models import Claim, ClaimKind, Framework
 from frameworks.models.statements import Statement
@@ -90,3 +90,14 @@ def test_a_statement_keeps_a_bounded_number_of_compiled_shapes(monkeypatch):
     for length in range(1, 8):
         assert statement.run([django] * length) == list(claims_of([django]))
         assert len(statement._compiled) <= 3
+
+
+def test_a_queryset_with_more_than_the_models_columns_is_made_by_raw():
+    def annotated(framework_id):
+        return Claim.objects.filter(framework_id=framework_id).annotate(one=Value(1)).order_by("id")
+
+    statement = Statement(Claim, annotated)
+    django = Framework.objects.get(slug="django").id
+    claims = statement.run(django)
+    assert [c.id for c in claims] == [c.id for c in annotated(django)]
+    assert {claim.one for claim in claims} == {1}

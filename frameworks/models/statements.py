@@ -29,12 +29,25 @@ class Statement[M: models.Model]:
 
     def __init__(self, model: type[M], build: Callable[..., models.QuerySet]):
         self.model, self.build = model, build
+        self._attnames = [field.attname for field in model._meta.concrete_fields]
         self._compiled: dict[tuple, tuple | object] = {}
 
     def run(self, *ids: int | Sequence[int]) -> list[M]:
         """The model instances the queryset would give for these ids."""
         statement = self._bound(ids)
-        return [] if statement is None else list(self.model._default_manager.raw(*statement))
+        if statement is None:
+            return []
+        sql, params, whole_rows = statement
+        if not whole_rows:
+            return list(self.model._default_manager.raw(sql, params))
+        # The model's own columns in order, none to convert: rows are made as the ORM
+        # makes them, without raw()'s reading of the columns and of each row in turn.
+        using = router.db_for_read(self.model) or DEFAULT_DB_ALIAS
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        from_db, names = self.model.from_db, self._attnames
+        return [from_db(using, names, row) for row in rows]
 
     def rows(self, *ids: int | Sequence[int]) -> list[tuple]:
         """The rows of a ``values_list()`` queryset, as tuples, for these ids."""
@@ -43,11 +56,12 @@ class Statement[M: models.Model]:
             return []
         using = router.db_for_read(self.model) or DEFAULT_DB_ALIAS
         with connections[using].cursor() as cursor:
-            cursor.execute(*statement)
+            cursor.execute(*statement[:2])
             return cursor.fetchall()
 
-    def _bound(self, ids: tuple) -> tuple[str, list] | None:
-        """The SQL for this shape of ids, and its parameters with these ids in place."""
+    def _bound(self, ids: tuple) -> tuple[str, list, bool] | None:
+        """The SQL for this shape of ids, its parameters with these ids in place, and
+        whether its rows are the model's whole rows."""
         shape = tuple(len(arg) if isinstance(arg, (list, tuple)) else None for arg in ids)
         compiled = self._compiled.get(shape)
         if compiled is None:
@@ -56,7 +70,7 @@ class Statement[M: models.Model]:
             compiled = self._compiled[shape] = self._compile(shape)
         if compiled is _NOTHING:
             return None
-        sql, constants, slots = compiled
+        sql, constants, slots, whole_rows = compiled
         values = [
             int(value)
             for arg in ids
@@ -65,9 +79,9 @@ class Statement[M: models.Model]:
         params = list(constants)
         for position, index in slots:
             params[position] = values[index]
-        return sql, params
+        return sql, params, whole_rows
 
-    def _compile(self, shape: tuple) -> tuple[str, list, list[tuple[int, int]]] | object:
+    def _compile(self, shape: tuple) -> tuple[str, list, list[tuple[int, int]], bool] | object:
         stand_ins, args = iter(range(_FIRST_STAND_IN, _FIRST_STAND_IN - 10_000, -1)), []
         for length in shape:
             if length is None:
@@ -77,10 +91,15 @@ class Statement[M: models.Model]:
         queryset = self.build(*args)
         if queryset.query.select_related:
             raise ImproperlyConfigured("A Statement's queryset may not select_related.")
+        compiler = queryset.query.get_compiler(DEFAULT_DB_ALIAS)
         try:
-            sql, params = queryset.query.sql_with_params()
+            sql, params = compiler.as_sql()
         except EmptyResultSet:  # an empty list the query cannot match without
             return _NOTHING
+        columns = [column for column, _, _ in compiler.select]
+        whole_rows = not compiler.get_converters(columns) and [
+            getattr(column, "target", None) for column in columns
+        ] == list(self.model._meta.concrete_fields)
         index_of = {
             stand_in: index
             for index, stand_in in enumerate(
@@ -96,4 +115,4 @@ class Statement[M: models.Model]:
             raise ImproperlyConfigured(
                 "Every id given to a Statement must be bound as a parameter of its query."
             )
-        return sql, list(params), slots
+        return sql, list(params), slots, whole_rows

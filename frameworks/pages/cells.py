@@ -6,6 +6,7 @@ import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.utils.safestring import SafeString
@@ -35,17 +36,9 @@ class Cell:
         """The cell for a verdict; unknown when there is none (no source speaks about it)."""
         if verdict is None:
             return UNKNOWN
-        get = verdict.get if isinstance(verdict, dict) else lambda name: getattr(verdict, name)
-        return cls(
-            status=get("status"),
-            how=get("how"),
-            detail=get("detail"),
-            note=get("note"),
-            since=get("since"),
-            disputed=get("disputed"),
-            resolved=get("resolved"),
-            superseded=len(get("superseded") or ()),
-        )
+        read = _read_row if isinstance(verdict, dict) else _read_model
+        status, how, detail, note, since, disputed, resolved, superseded = read(verdict)
+        return cls(status, how, detail, note, since, disputed, resolved, len(superseded or ()))
 
     @property
     def known(self) -> bool:
@@ -144,6 +137,10 @@ def _table_cell_parts(cell: Cell) -> tuple[str, str]:
 
 
 UNKNOWN = Cell()
+# A verdict's values, from a model instance or from a row of values(): each page reads
+# hundreds of them.
+_VERDICT_FIELDS = ("status", "how", "detail", "note", "since", "disputed", "resolved", "superseded")
+_read_model, _read_row = attrgetter(*_VERDICT_FIELDS), itemgetter(*_VERDICT_FIELDS)
 UNKNOWN_TABLE_CELL = (
     '<td class="u"><span aria-hidden="true">–</span><span class="vh">Unknown</span></td>'
 )
