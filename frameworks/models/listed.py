@@ -38,7 +38,8 @@ class ListedModel(models.Model):
         instance = cls.__new__(cls)
         instance.__dict__.update(zip(attnames, values, strict=True))
         state = instance._state = ModelState()
-        state.adding, state.db = False, db
+        # ModelState.__del__ clears fields_cache, which its descriptor makes if absent.
+        state.adding, state.db, state.fields_cache = False, db, {}
         if fetch_mode is not None:
             state.fetch_mode = fetch_mode
         return instance

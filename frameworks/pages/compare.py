@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 from django.template.defaultfilters import pluralize
@@ -112,8 +113,9 @@ class CompareRow:
     feature: Feature
     cells: list[CompareCell]
 
-    @property
+    @cached_property
     def values(self) -> list[str | None]:
+        """Each framework's value, None where unknown (read three times per row)."""
         return [f"{c.cell.status}:{c.cell.how}" if c.cell.known else None for c in self.cells]
 
     @property
