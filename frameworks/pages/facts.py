@@ -309,8 +309,9 @@ class FactIndex:
         model = type(items[0])  # Claim or Verdict
         lookups = [(model._meta.get_field(name), finders[name]) for name in names]
         for item in items:
+            values = item.__dict__  # ids read without the descriptors' Python call each
             for field, find in lookups:
-                related_id = getattr(item, field.attname)
+                related_id = values.get(field.attname)  # absent if deferred: left to load
                 if related_id is not None and (related := find(related_id)) is not None:
                     field.set_cached_value(item, related)
 
