@@ -16,7 +16,7 @@ def claims_of(framework_ids):
 
 
 def test_a_statement_finds_what_its_queryset_finds_whatever_the_ids():
-    statement = Statement(Claim, claims_of)
+    statement = Statement(claims_of)
     django, flask, fastapi = (
         Framework.objects.get(slug=slug).id for slug in ("django", "flask", "fastapi")
     )
@@ -26,7 +26,7 @@ def test_a_statement_finds_what_its_queryset_finds_whatever_the_ids():
 
 
 def test_rows_written_after_it_was_compiled_are_found():
-    statement = Statement(Claim, lambda framework_id: Claim.objects.filter(framework=framework_id))
+    statement = Statement(lambda framework_id: Claim.objects.filter(framework=framework_id))
     framework, feature = make_framework(), make_feature()
     assert statement.run(framework.id) == []
     claim = support(framework, feature)
@@ -36,7 +36,6 @@ def test_rows_written_after_it_was_compiled_are_found():
 def test_an_empty_list_finds_what_the_queryset_finds():
     framework = Framework.objects.get(slug="django")
     statement = Statement(
-        Claim,
         lambda framework_ids, feature_ids: (
             Claim.objects.filter(framework_id__in=framework_ids)
             .filter(
@@ -52,18 +51,16 @@ def test_an_empty_list_finds_what_the_queryset_finds():
 
 
 def test_ids_are_bound_as_integers_never_as_text():
-    statement = Statement(Claim, claims_of)
+    statement = Statement(claims_of)
     with pytest.raises(ValueError, match="invalid literal for int"):
         statement.run(["1) OR (1=1"])
 
 
 def test_a_statement_refuses_what_it_cannot_make_or_bind():
-    related = Statement(
-        Claim, lambda framework_id: claims_of([framework_id]).select_related("source")
-    )
+    related = Statement(lambda framework_id: claims_of([framework_id]).select_related("source"))
     with pytest.raises(ImproperlyConfigured):
         related.run(1)
-    unused = Statement(Claim, lambda framework_id: Claim.objects.filter(framework_id=1))
+    unused = Statement(lambda framework_id: Claim.objects.filter(framework_id=1))
     with pytest.raises(ImproperlyConfigured):
         unused.run(2)
 
@@ -77,7 +74,7 @@ def test_a_values_list_statement_gives_the_querysets_rows():
             .order_by("kind")
         )
 
-    statement = Statement(Claim, kinds_of)
+    statement = Statement(kinds_of)
     for slug in ("django", "flask"):
         framework_id = Framework.objects.get(slug=slug).id
         assert statement.rows(framework_id) == list(kinds_of(framework_id))
@@ -85,7 +82,7 @@ def test_a_values_list_statement_gives_the_querysets_rows():
 
 def test_a_statement_keeps_a_bounded_number_of_compiled_shapes(monkeypatch):
     monkeypatch.setattr("frameworks.models.statements.MAX_SHAPES", 3)
-    statement = Statement(Claim, claims_of)
+    statement = Statement(claims_of)
     django = Framework.objects.get(slug="django").id
     for length in range(1, 8):
         assert statement.run([django] * length) == list(claims_of([django]))
@@ -96,7 +93,7 @@ def test_a_queryset_with_more_than_the_models_columns_is_made_by_raw():
     def annotated(framework_id):
         return Claim.objects.filter(framework_id=framework_id).annotate(one=Value(1)).order_by("id")
 
-    statement = Statement(Claim, annotated)
+    statement = Statement(annotated)
     django = Framework.objects.get(slug="django").id
     claims = statement.run(django)
     assert [c.id for c in claims] == [c.id for c in annotated(django)]

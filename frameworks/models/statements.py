@@ -27,9 +27,10 @@ class Statement[M: models.Model]:
     the tuples of a ``values_list()`` queryset.
     """
 
-    def __init__(self, model: type[M], build: Callable[..., models.QuerySet]):
-        self.model, self.build = model, build
-        self._attnames = [field.attname for field in model._meta.concrete_fields]
+    def __init__(self, build: Callable[..., models.QuerySet[M]]):
+        self.build = build
+        self.model: type[M] | None = None  # the queryset's, known once it is first built
+        self._attnames: list[str] = []
         self._compiled: dict[tuple, tuple | object] = {}
 
     def run(self, *ids: int | Sequence[int]) -> list[M]:
@@ -89,6 +90,9 @@ class Statement[M: models.Model]:
             else:
                 args.append([next(stand_ins) for _ in range(length)])
         queryset = self.build(*args)
+        if self.model is None:
+            self.model = queryset.model
+            self._attnames = [field.attname for field in self.model._meta.concrete_fields]
         if queryset.query.select_related:
             raise ImproperlyConfigured("A Statement's queryset may not select_related.")
         compiler = queryset.query.get_compiler(DEFAULT_DB_ALIAS)

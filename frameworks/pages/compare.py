@@ -272,7 +272,6 @@ class Picker:
 
 # Compiled once per process and number of frameworks (models/statements.py).
 COMPARED_CLAIMS = Statement(
-    Claim,
     lambda framework_ids: (
         Claim.objects.filter(framework_id__in=framework_ids)
         .exclude(kind__in=[ClaimKind.ADVICE, ClaimKind.CATEGORY, ClaimKind.BUILT_ON])

@@ -70,7 +70,7 @@ def mark_superseded(claims: list[Claim], verdicts) -> None:
         claim.superseded = claim.id in superseded
 
 
-SOURCES = Statement(Source, lambda ids: Source.objects.filter(pk__in=ids).order_by())
+SOURCES = Statement(lambda ids: Source.objects.filter(pk__in=ids).order_by())
 
 
 def with_shared_sources(claims: list[Claim]) -> list[Claim]:
@@ -254,7 +254,6 @@ class FrameworkPage:
 # The queries every framework page runs, compiled once per process (models/statements.py):
 # its claims, with the published claims that another framework is built on it.
 CLAIMS_ABOUT = Statement(
-    Claim,
     lambda framework_id: (
         Claim.objects.filter(
             Q(framework_id=framework_id)
@@ -269,7 +268,7 @@ CLAIMS_ABOUT = Statement(
     ),
 )
 VERDICTS_OF = Statement(
-    Verdict, lambda framework_ids: Verdict.objects.filter(framework_id__in=framework_ids)
+    lambda framework_ids: Verdict.objects.filter(framework_id__in=framework_ids)
 )
 
 
@@ -456,7 +455,6 @@ class FeaturePage:
 
 
 CLAIMS_ON_FEATURE = Statement(
-    Claim,
     lambda feature_id, framework_ids: (
         Claim.objects.published()
         .filter(feature_id=feature_id, framework_id__in=framework_ids)
@@ -469,7 +467,6 @@ CLAIMS_ON_FEATURE = Statement(
 # status, how). The page orders, pages and counts them here, with the frameworks' names
 # from the facts held in memory, then reads the full values of the page it shows.
 VALUES_OF_FEATURE = Statement(
-    Verdict,
     lambda feature_id: (
         Verdict.objects.filter(
             kind=ClaimKind.FEATURE,
@@ -481,7 +478,6 @@ VALUES_OF_FEATURE = Statement(
     ),
 )
 CELLS_OF_FEATURE = Statement(
-    Verdict,
     lambda feature_id, framework_ids: Verdict.objects.filter(
         kind=ClaimKind.FEATURE, feature_id=feature_id, framework_id__in=framework_ids
     ).order_by(),

@@ -642,7 +642,6 @@ def _how_sides(cells: dict[tuple[int, int], dict]) -> dict[tuple[int, int], froz
 # both, as compare reads them (oldest first, drafts' claims left out), compiled once per
 # process and shape (models/statements.py).
 EVIDENCE = Statement(
-    Claim,
     lambda framework_ids, feature_ids: (
         Claim.objects.filter(framework_id__in=framework_ids)
         .filter(
