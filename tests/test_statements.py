@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Q, Value
+from django.db.models import Count, JSONField, Q, Value
 
 from frameworks.models import Claim, ClaimKind, Framework
 from frameworks.models.statements import Statement
@@ -98,3 +98,19 @@ def test_a_queryset_with_more_than_the_models_columns_is_made_by_raw():
     claims = statement.run(django)
     assert [c.id for c in claims] == [c.id for c in annotated(django)]
     assert {claim.one for claim in claims} == {1}
+
+
+def test_rows_are_converted_as_the_orm_converts_them():
+    """rows() gives what the queryset gives: a JSON document decoded, not its text."""
+
+    def kinds_of(framework_id):
+        return (
+            claims_of([framework_id])
+            .values_list("kind", Value({"a": [1]}, output_field=JSONField()))
+            .order_by("kind", "id")
+        )
+
+    statement = Statement(kinds_of)
+    framework_id = Framework.objects.get(slug="django").id
+    assert statement.rows(framework_id) == list(kinds_of(framework_id))
+    assert statement.rows(framework_id)[0][1] == {"a": [1]}

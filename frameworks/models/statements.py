@@ -38,7 +38,7 @@ class Statement[M: models.Model]:
         statement = self._bound(ids)
         if statement is None:
             return []
-        sql, params, whole_rows = statement
+        sql, params, whole_rows, _ = statement
         if not whole_rows:
             return list(self.model._default_manager.raw(sql, params))
         # The model's own columns in order, none to convert: rows are made as the ORM
@@ -55,14 +55,25 @@ class Statement[M: models.Model]:
         statement = self._bound(ids)
         if statement is None:
             return []
+        sql, params, _, converters = statement
         using = router.db_for_read(self.model) or DEFAULT_DB_ALIAS
-        with connections[using].cursor() as cursor:
-            cursor.execute(*statement[:2])
-            return cursor.fetchall()
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if not converters:
+            return rows
+        # As the ORM converts them (a count, a JSON document): in place, column by column.
+        rows = [list(row) for row in rows]
+        for position, (functions, expression) in converters.items():
+            for row in rows:
+                for convert in functions:
+                    row[position] = convert(row[position], expression, connection)
+        return [tuple(row) for row in rows]
 
-    def _bound(self, ids: tuple) -> tuple[str, list, bool] | None:
-        """The SQL for this shape of ids, its parameters with these ids in place, and
-        whether its rows are the model's whole rows."""
+    def _bound(self, ids: tuple) -> tuple[str, list, bool, dict] | None:
+        """The SQL for this shape of ids, its parameters with these ids in place, whether
+        its rows are the model's whole rows, and the ORM's converters for its columns."""
         shape = tuple(len(arg) if isinstance(arg, (list, tuple)) else None for arg in ids)
         compiled = self._compiled.get(shape)
         if compiled is None:
@@ -71,7 +82,7 @@ class Statement[M: models.Model]:
             compiled = self._compiled[shape] = self._compile(shape)
         if compiled is _NOTHING:
             return None
-        sql, constants, slots, whole_rows = compiled
+        sql, constants, slots, whole_rows, converters = compiled
         values = [
             int(value)
             for arg in ids
@@ -80,9 +91,11 @@ class Statement[M: models.Model]:
         params = list(constants)
         for position, index in slots:
             params[position] = values[index]
-        return sql, params, whole_rows
+        return sql, params, whole_rows, converters
 
-    def _compile(self, shape: tuple) -> tuple[str, list, list[tuple[int, int]], bool] | object:
+    def _compile(
+        self, shape: tuple
+    ) -> tuple[str, list, list[tuple[int, int]], bool, dict] | object:
         stand_ins, args = iter(range(_FIRST_STAND_IN, _FIRST_STAND_IN - 10_000, -1)), []
         for length in shape:
             if length is None:
@@ -101,7 +114,8 @@ class Statement[M: models.Model]:
         except EmptyResultSet:  # an empty list the query cannot match without
             return _NOTHING
         columns = [column for column, _, _ in compiler.select]
-        whole_rows = not compiler.get_converters(columns) and [
+        converters = compiler.get_converters(columns)
+        whole_rows = not converters and [
             getattr(column, "target", None) for column in columns
         ] == list(self.model._meta.concrete_fields)
         index_of = {
@@ -119,4 +133,4 @@ class Statement[M: models.Model]:
             raise ImproperlyConfigured(
                 "Every id given to a Statement must be bound as a parameter of its query."
             )
-        return sql, list(params), slots, whole_rows
+        return sql, list(params), slots, whole_rows, converters

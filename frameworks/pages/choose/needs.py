@@ -149,6 +149,32 @@ class ChooseForm(forms.Form):
             (slug, name) for slug, name in INTERFACES if slug in self.features
         ]
 
+    @property
+    def constraints_html(self) -> SafeString:
+        """A menu for each constraint, the value asked for selected (an unreadable one: none).
+
+        Made here rather than by looping over the form's fields in the template: the
+        template read each field's value once per option, a few hundred lookups a page.
+        """
+        menus = []
+        for name in self.fields:
+            if name in ("must", "nice"):
+                continue  # the needs: the feature picker's, not menus
+            bound = self[name]
+            chosen = bound.value()
+            chosen = "" if chosen is None else chosen
+            options = "".join(
+                f'<option value="{html.escape(str(value))}"'
+                f"{' selected' if value == chosen else ''}>{html.escape(str(label))}</option>"
+                for value, label in bound.field.choices
+            )
+            menus.append(
+                f'\n    <p>\n      <label for="c-{name}">{html.escape(str(bound.label))}</label>\n'
+                f'      <select class="auto-apply" id="c-{name}" name="{name}">{options}</select>\n'
+                "    </p>\n    "
+            )
+        return SafeString("".join(menus))  # every value escaped
+
     def clean(self):
         cleaned = super().clean()
         musts = self._parse("must", cleaned.get("must") or [])

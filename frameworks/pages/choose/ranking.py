@@ -391,6 +391,55 @@ class Choice:
         return max(0, self.ranked_count - max(self.in_full, RESULTS_LISTED))
 
     @property
+    def shown_in_full_html(self) -> SafeString:
+        """Each result shown in full: rank, score, summary, points and advice.
+
+        Made here: a template spent more on looking up each result's dozen values than
+        on the rest of the ranking.
+        """
+        musts, nices = len(self.musts), len(self.nices)
+        return SafeString(  # every value escaped
+            "".join(self._result_html(result, musts, nices) for result in self.shown_in_full)
+        )
+
+    @staticmethod
+    def _result_html(result: Result, musts: int, nices: int) -> str:
+        framework = result.framework
+        name = html.escape(framework.name)
+        summary = f"Meets all {musts} must-have{pluralize(musts)}" if musts else "No must-haves"
+        if nices:
+            summary += f"; {result.nice_met} of {nices} nice-to-have{pluralize(nices)}"
+        built_in, to_check, score = result.built_in, result.to_check, result.score
+        summary += f"; {built_in} need{pluralize(built_in)} built in"
+        if to_check:
+            summary += f"; <strong>{to_check} to check before you choose</strong>"
+        advice = ""
+        if result.advice:
+            items = "".join(
+                f"<li><strong>{html.escape(claim.get_advice_kind_display())}</strong> "
+                f"{html.escape(claim.text)} <cite><a "
+                f'href="{html.escape(claim.source.get_absolute_url())}">'
+                f"{html.escape(claim.source.title)}</a></cite></li>"
+                for claim in result.advice
+            )
+            advice = (
+                f'\n        <aside class="advice" aria-label="What the sources advise about'
+                f' {name}">\n          <h4>What the sources advise</h4>\n          <ul>\n'
+                f"            {items}\n          </ul>\n        </aside>\n        "
+            )
+        return (
+            f'\n    <li class="result" id="rank-{html.escape(framework.slug)}">\n'
+            f'      <h3><span class="rank">{result.rank}.</span> <a'
+            f' href="{html.escape(framework.get_absolute_url())}">{name}</a> <span'
+            f' class="score">{score} point{pluralize(score)}</span></h3>\n'
+            f'      <p class="result-summary">{summary}.</p>\n'
+            '      <div class="result-body">\n'
+            f'        <ul class="points" aria-label="Why {name}">\n'
+            f"          {result.points_html}\n          {result.constraints_html}\n"
+            f"        </ul>\n        {advice}\n      </div>\n    </li>\n    "
+        )
+
+    @property
     def ruled_out_shown(self) -> list[Result]:
         start = self.ranked_count
         return self._results(self.standings[start : start + RULED_OUT_LISTED])
@@ -421,6 +470,38 @@ class Choice:
 
 
 FRAMEWORK_FIELDS = ("id", "slug", "name")
+VERDICT_FIELDS = (
+    "framework_id", "kind", "feature_id", "status", "how", "detail", "note", "since",
+    "disputed", "resolved", "superseded", "lifecycle", "year", "python_min", "python_max",
+)  # fmt: skip
+
+
+def _wanted_verdicts(lifecycle: bool, python: bool) -> Statement:
+    """The published values a ranking reads: those of the chosen features and category
+    and, when a constraint asks, every framework's lifecycle or Python versions."""
+
+    def build(feature_ids: list[int], category_ids: list[int]):
+        wanted = Q(kind=ClaimKind.FEATURE, feature_id__in=feature_ids) | Q(
+            kind=ClaimKind.CATEGORY, category_id__in=category_ids
+        )
+        if lifecycle:
+            wanted |= Q(kind=ClaimKind.LIFECYCLE)
+        if python:
+            wanted |= Q(kind=ClaimKind.PYTHON)
+        return Verdict.objects.filter(
+            wanted, framework__status=PublicationStatus.PUBLISHED
+        ).values_list(*VERDICT_FIELDS)
+
+    return Statement(build)
+
+
+# One per combination of constraints, each compiled once per process and number of
+# features (models/statements.py); an empty list leaves its kind out of the query.
+WANTED_VERDICTS = {
+    (lifecycle, python): _wanted_verdicts(lifecycle, python)
+    for lifecycle in (False, True)
+    for python in (False, True)
+}
 
 
 def build_choice(form: ChooseForm, *, in_full: int | None = RESULTS_IN_FULL) -> Choice:
@@ -435,21 +516,11 @@ def build_choice(form: ChooseForm, *, in_full: int | None = RESULTS_IN_FULL) -> 
     frameworks = [(f.id, f.slug, f.name) for f in current_index().frameworks]
     feature_ids = [need.feature.id for need in needs]
 
-    wanted = Q(kind=ClaimKind.FEATURE, feature_id__in=feature_ids)
-    if lifecycle != "any":
-        wanted |= Q(kind=ClaimKind.LIFECYCLE)
-    if python:
-        wanted |= Q(kind=ClaimKind.PYTHON)
-    if category:
-        wanted |= Q(kind=ClaimKind.CATEGORY, category=category)
     cells: dict[tuple[int, int], dict] = {}
     facts: dict[str, dict[int, dict]] = defaultdict(dict)
-    for verdict in Verdict.objects.filter(
-        wanted, framework__status=PublicationStatus.PUBLISHED
-    ).values(
-        "framework_id", "kind", "feature_id", "status", "how", "detail", "note", "since",
-        "disputed", "resolved", "superseded", "lifecycle", "year", "python_min", "python_max",
-    ):  # fmt: skip
+    wanted = WANTED_VERDICTS[(lifecycle != "any", bool(python))]
+    for row in wanted.rows(feature_ids, [category.id] if category else []):
+        verdict = dict(zip(VERDICT_FIELDS, row, strict=True))
         if verdict["kind"] == ClaimKind.FEATURE:
             cells[(verdict["framework_id"], verdict["feature_id"])] = verdict
         else:
