@@ -1,6 +1,7 @@
 """Detail pages, compare, open data and the site basics."""
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -64,6 +65,37 @@ def test_the_framework_page_shows_what_users_come_for(client):
     assert "Top Python Frameworks for 2024" in page  # its sources
     assert "/compare/?f=django&amp;f=" in page  # nearest alternatives
     assert "Last verified 23 November 2026" in page
+
+
+def test_disputed_and_settled_facts_say_so_in_the_infobox_and_their_sections(client):
+    framework = make_framework(name="Quarrel")
+    day = datetime.date(2024, 5, 1)
+    for stars in (100, 200):  # two sources, the same day, different counts
+        make_claim(framework, "figure", metric="github_stars", value=stars, as_of=day,
+                   as_of_precision="day")  # fmt: skip
+    make_claim(framework, "licence", licence="MIT")
+    make_claim(framework, "licence", licence="BSD-3-Clause", preferred=True,
+               preferred_note="The repository's LICENSE file says BSD.")  # fmt: skip
+    page = client.get(framework.get_absolute_url()).content.decode()
+    infobox = page[page.index('class="infobox"') : page.index("</aside>")]
+    assert (
+        '<a href="#figure-github_stars"><span aria-hidden="true">≠</span> Disputed</a>' in infobox
+    )
+    assert '<a href="#fact-licence">BSD-3-Clause</a>' in infobox
+    assert "Settled by the editors" in infobox
+    assert '<dt>First release</dt><dd><span class="u">Unknown</span></dd>' in infobox
+    figure = page[page.index('id="figure-github_stars"') :]
+    figure = figure[: figure.index("</section>")]
+    assert "Disputed</span> the sources give different values for 2024:" in figure
+    assert figure.count("<li>") == 2  # both sources quoted
+    licence = page[page.index('id="fact-licence"') :]
+    licence = licence[: licence.index("</section>")]
+    assert '<p class="fact">BSD-3-Clause <span class="mark-resolved"' in licence
+    assert (
+        "Preferred by the editors:</strong> The repository&#x27;s LICENSE file says BSD." in licence
+    )
+    first = page[page.index('id="fact-first_release"') :]
+    assert '<p class="u">Unknown: no source says.</p>' in first[: first.index("</section>")]
 
 
 def test_a_category_an_article_only_likens_a_framework_to_is_shown_as_left_open(client):

@@ -21,6 +21,8 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce, Lower
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString
 
 from frameworks.models import (
@@ -39,7 +41,7 @@ from frameworks.models import (
     VerdictStatus,
 )
 from frameworks.models.statements import Statement
-from frameworks.pages.cells import Cell, by_feature_group, claims_html
+from frameworks.pages.cells import Cell, by_feature_group, claims_html, marks_html
 from frameworks.pages.facts import INTERFACE_FEATURES, FactIndex, current_index
 
 PER_PAGE = 50
@@ -129,6 +131,27 @@ def _subject(verdict: Verdict) -> tuple:
 # --- A framework ---------------------------------------------------------------------------
 
 
+def _verdict_marks(verdict: Verdict | None) -> str:
+    """The marks after a fact's published value: superseded, settled by the editors."""
+    if verdict is None:
+        return ""
+    return marks_html(
+        how_disputed=False, superseded=bool(verdict.superseded), resolved=verdict.resolved
+    )
+
+
+def _value_html(verdict: Verdict | None) -> str:
+    return html.escape(verdict.value_display) if verdict is not None else ""
+
+
+DISPUTED_STATUS = (
+    '<span class="status s-disputed"><span aria-hidden="true">≠</span> Disputed</span>'
+)
+
+# A fact's and a figure's markup (the infobox's line, the section with its claims) is
+# made here rather than in the template: each was a dozen lookups, and pages show ten.
+
+
 @dataclass
 class Fact:
     """A fact about the framework as a whole: its published value and the claims behind it."""
@@ -145,6 +168,45 @@ class Fact:
     def anchor(self) -> str:
         return f"fact-{self.kind}"
 
+    @property
+    def disputed(self) -> bool:
+        return self.verdict is not None and self.verdict.disputed
+
+    @property
+    def infobox_html(self) -> SafeString:
+        if not self.claims:
+            value = '<span class="u">Unknown</span>'
+        else:
+            shown = (
+                '<span aria-hidden="true">≠</span> Disputed'
+                if self.disputed
+                else _value_html(self.verdict)
+            )
+            value = f'<a href="#{self.anchor}">{shown}</a>{_verdict_marks(self.verdict)}'
+        return SafeString(  # every value escaped
+            f"\n      <div><dt>{html.escape(self.label)}</dt><dd>{value}</dd></div>\n      "
+        )
+
+    @property
+    def section_html(self) -> SafeString:
+        if self.claims:
+            shown = (
+                f"{DISPUTED_STATUS} the sources say different things:"
+                if self.disputed
+                else _value_html(self.verdict)
+            )
+            body = (
+                f'\n    <p class="fact">{shown}{_verdict_marks(self.verdict)}</p>\n    '
+                f"{claims_html(self.claims)}\n    "
+            )
+        else:
+            body = '<p class="u">Unknown: no source says.</p>'
+        return SafeString(  # every value escaped
+            f'\n    <section id="{self.anchor}" aria-labelledby="{self.anchor}-title">\n'
+            f'    <h3 id="{self.anchor}-title">{html.escape(self.label)}</h3>\n'
+            f"    {body}\n    </section>\n    "
+        )
+
 
 @dataclass
 class Figure:
@@ -159,6 +221,37 @@ class Figure:
     @property
     def anchor(self) -> str:
         return f"figure-{self.metric}"
+
+    @property
+    def disputed(self) -> bool:
+        return self.verdict is not None and self.verdict.disputed
+
+    @property
+    def infobox_html(self) -> SafeString:
+        shown = (
+            '<span aria-hidden="true">≠</span> Disputed'
+            if self.disputed
+            else _value_html(self.verdict)
+        )
+        return SafeString(  # every value escaped
+            f"\n      <div><dt>{html.escape(self.label)}</dt><dd>"
+            f'<a href="#{self.anchor}">{shown}</a></dd></div>\n      '
+        )
+
+    @property
+    def section_html(self) -> SafeString:
+        if self.disputed:
+            year = f"{self.verdict.as_of:%Y}" if self.verdict.as_of else ""
+            shown = f"{DISPUTED_STATUS} the sources give different values for {year}:"
+        else:
+            shown = _value_html(self.verdict)
+        return SafeString(  # every value escaped
+            f'\n    <section id="{self.anchor}" aria-labelledby="{self.anchor}-title">\n'
+            f'    <h3 id="{self.anchor}-title">{html.escape(self.label)}</h3>\n'
+            f'    <p class="fact">{shown}{_verdict_marks(self.verdict)} <span class="hint">newest'
+            " first; older values are history</span></p>\n"
+            f"    {claims_html(self.claims)}\n    </section>\n    "
+        )
 
 
 @dataclass
@@ -270,6 +363,23 @@ CLAIMS_ABOUT = Statement(
 VERDICTS_OF = Statement(
     lambda framework_ids: Verdict.objects.filter(framework_id__in=framework_ids)
 )
+FRAMEWORK = Statement(lambda framework_id: Framework.objects.published().filter(pk=framework_id))
+
+
+def visible_framework(user, slug: str) -> Framework:
+    """The framework with this slug that this visitor may see, or a 404.
+
+    Staff may preview drafts: the ORM looks them up. Everyone else sees published
+    frameworks, whose ids the facts held in memory know, so the page reads its
+    framework with a statement compiled once rather than a query built each time.
+    """
+    if user.is_staff:
+        return get_object_or_404(Framework.objects.visible_to(user), slug=slug)
+    facts = current_index().frameworks_by_slug.get(slug)
+    found = FRAMEWORK.run(facts.id) if facts is not None else []
+    if not found or found[0].slug != slug:  # renamed since the facts were loaded
+        raise Http404("No published framework has this address.")
+    return found[0]
 
 
 def framework_page(framework: Framework) -> FrameworkPage:

@@ -124,6 +124,7 @@ class FactIndex:
         self.categories: list[Category] = categories
         self._categories_by_id = {category.id: category for category in categories}
         self._frameworks_by_id = {framework.id: framework for framework in frameworks}
+        self.frameworks_by_slug = {framework.slug: framework for framework in frameworks}
         self.groups: list[TaxonRow] = groups  # those with published features, in order
         self.features_by_slug = {feature.slug: feature for feature in features}
         self.features_by_group: dict[int, list[TaxonRow]] = defaultdict(list)

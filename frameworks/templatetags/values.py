@@ -3,19 +3,9 @@
 from django import template
 from django.utils.safestring import SafeString
 
-from frameworks.pages.cells import claims_html, marks_html
+from frameworks.pages.cells import claims_html
 
 register = template.Library()
-
-
-@register.filter
-def marks(verdict) -> SafeString:
-    """The marks after a fact's value (a ``Verdict``): superseded, settled by the editors."""
-    if verdict is None:
-        return ""
-    return marks_html(
-        how_disputed=False, superseded=bool(verdict.superseded), resolved=verdict.resolved
-    )
 
 
 @register.simple_tag

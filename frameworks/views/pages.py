@@ -1,13 +1,13 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from frameworks.models import Category, Feature, Framework, Source
+from frameworks.models import Category, Feature, Source
 from frameworks.pages import detail
 from frameworks.views import opendata
 
 
 def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    framework = get_object_or_404(Framework.objects.visible_to(request.user), slug=slug)
+    framework = detail.visible_framework(request.user, slug)
     return render(
         request, "frameworks/framework_detail.html", {"page": detail.framework_page(framework)}
     )
