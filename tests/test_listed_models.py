@@ -8,6 +8,7 @@ import pytest
 from django.db.models.signals import post_init
 
 from frameworks.models import Claim, Feature, Framework, How, Verdict
+from frameworks.pages.detail import CLAIMS_ABOUT
 from tests.factories import make_feature, make_framework, support
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +60,23 @@ def test_a_model_someone_listens_to_is_made_by_django(claim):
     finally:
         post_init.disconnect(listener, sender=Framework)
     assert seen == [framework]
+
+
+def test_rows_made_together_are_the_instances_the_orm_makes(claim):
+    made = CLAIMS_ABOUT.run(claim.framework_id)  # whole rows, made by from_db_rows
+    assert made == [claim]
+    row = Claim.objects.values().get(pk=claim.pk)
+    assert {name: getattr(made[0], name) for name in row} == row
+    assert made[0].feature == claim.feature
+    assert not made[0]._state.adding
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(listener, sender=Claim)
+    try:
+        made = CLAIMS_ABOUT.run(claim.framework_id)
+    finally:
+        post_init.disconnect(listener, sender=Claim)
+    assert seen == made == [claim]  # a listener still hears of each one

@@ -47,6 +47,8 @@ class Statement[M: models.Model]:
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
+        if from_db_rows := getattr(self.model, "from_db_rows", None):  # a ListedModel
+            return from_db_rows(using, rows)
         from_db, names = self.model.from_db, self._attnames
         return [from_db(using, names, row) for row in rows]
 
