@@ -13,7 +13,7 @@ SQL = settings.BASE_DIR / "frameworks" / "sql"
 # The rule and the data version's triggers, as the files state them now.
 DATABASE_SQL = [
     SQL / "verdict_rule_v3.sql",
-    SQL / "verdict_store_v1.sql",
+    SQL / "verdict_store_v2.sql",
     SQL / "data_version_v1.sql",
 ]
 

@@ -5,14 +5,28 @@ is off: a test's writes share one transaction, and so one data version). These t
 reuse on, as the site runs, with one edit each.
 """
 
+import datetime
+
 import pytest
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
+from django.db.models import Max, Q, Value
 from django.test.utils import CaptureQueriesContext
 
 from compare.pagecache import request_version
-from frameworks.models import Feature, Framework
-from frameworks.pages.facts import FactIndex
-from tests.factories import make_framework, support
+from frameworks.models import (
+    ClaimKind,
+    Feature,
+    Framework,
+    Metric,
+    Source,
+    Support,
+    Verdict,
+    VerdictStatus,
+    VerdictSummary,
+)
+from frameworks.pages.facts import SUMMARY_HOWS, FactIndex
+from tests.factories import make_claim, make_feature, make_framework, support
 from tests.test_table import row_slugs
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +72,100 @@ def test_a_framework_published_after_the_facts_were_loaded_is_read_from_the_data
     found = index.frameworks_by_id([newcomer.id, django.id])
     assert [framework.slug for framework in found.values()] == ["newcomer", "django"]
     assert index.name_rank(newcomer.id) == len(index.frameworks)  # sorted after the others
+
+
+def summed_up() -> dict[int, tuple]:
+    """Each framework's verdicts summed up by the ORM, as VerdictSummary should hold them."""
+    member = Q(kind=ClaimKind.CATEGORY, status=VerdictStatus.YES)
+    disputed = member & Q(disputed=True)
+    summary = {}
+    for row in (
+        Verdict.objects.order_by()
+        .values("framework_id")
+        .annotate(
+            first_release=Max("year", filter=Q(kind=ClaimKind.FIRST_RELEASE)),
+            stars=Max("value", filter=Q(kind=ClaimKind.FIGURE, metric=Metric.GITHUB_STARS)),
+            lifecycle=Max("lifecycle", filter=Q(kind=ClaimKind.LIFECYCLE)),
+            member_of=ArrayAgg("category_id", filter=member, default=Value([])),
+            disputed_in=ArrayAgg("category_id", filter=disputed, default=Value([])),
+        )
+    ):  # fmt: skip
+        summary[row["framework_id"]] = (
+            row["first_release"], row["stars"], row["lifecycle"] or "",
+            sorted(row["member_of"]), sorted(row["disputed_in"]),
+            {how: set() for how in SUMMARY_HOWS},
+        )  # fmt: skip
+    for framework_id, how, feature_id in Verdict.objects.filter(
+        kind=ClaimKind.FEATURE, status=VerdictStatus.YES
+    ).values_list("framework_id", "how", "feature_id"):
+        summary[framework_id][5][how].add(feature_id)
+    return summary
+
+
+def stored_summaries() -> dict[int, tuple]:
+    def ids(text: str) -> list[int]:
+        return sorted(int(id) for id in text.split(",")) if text else []
+
+    return {
+        s.framework_id: (
+            s.first_release,
+            s.github_stars,
+            s.lifecycle,
+            ids(s.member_of),
+            ids(s.disputed_in),
+            {how: set(ids(getattr(s, column))) for how, column in SUMMARY_HOWS.items()},
+        )  # fmt: skip
+        for s in VerdictSummary.objects.all()
+    }
+
+
+def test_each_frameworks_summary_is_its_verdicts_summed_up_after_every_kind_of_edit():
+    assert stored_summaries() == summed_up()  # as loaded
+    flask, django = Framework.objects.get(slug="flask"), Framework.objects.get(slug="django")
+    feature = make_feature()
+    claim = support(flask, feature, how="third_party")  # a claim added
+    make_claim(flask, "figure", metric="github_stars", value=99_999_999,
+               as_of=datetime.date(2026, 11, 1), as_of_precision="day")  # fmt: skip
+    assert stored_summaries() == summed_up()
+    assert stored_summaries()[flask.id][1] == 99_999_999
+    assert feature.id in stored_summaries()[flask.id][5]["third_party"]
+    claim.how = "built_in"  # a claim changed
+    claim.save()
+    assert feature.id in stored_summaries()[flask.id][5]["built_in"]
+    assert stored_summaries() == summed_up()
+    claim.delete()  # a claim deleted
+    assert stored_summaries() == summed_up()
+    # A source's date moved (which claims supersede which).
+    source = Source.objects.filter(claims__framework=django, date__isnull=False).first()
+    source.date = source.date.replace(year=2001)
+    source.save()
+    assert stored_summaries() == summed_up()
+    newcomer = make_framework()
+    support(newcomer, feature)
+    assert newcomer.id in stored_summaries()
+    newcomer.delete()  # a framework deleted: its summary goes with its verdicts
+    assert newcomer.id not in stored_summaries()
+    assert stored_summaries() == summed_up()
+
+
+def test_the_facts_from_the_summaries_are_those_of_the_verdicts():
+    index = FactIndex.load("default", request_version("default").token)
+    published = set(Feature.objects.published().values_list("id", flat=True))
+    summary = summed_up()
+    for facts in index.frameworks:
+        first_release, stars, lifecycle, member_of, disputed_in, ways = summary[facts.id]
+        assert (facts.first_release, facts.github_stars, facts.lifecycle) == (
+            first_release, stars, lifecycle,
+        )  # fmt: skip
+        assert sorted(category for category, _ in facts.categories) == member_of
+        assert sorted(category for category, disputed in facts.categories if disputed) == (
+            disputed_in
+        )
+        any_way = set().union(*ways.values()) & published
+        assert facts.supported[Support.ANY] == any_way
+        official = (ways["built_in"] | ways["official_extension"]) & published
+        assert facts.supported[Support.OFFICIAL] == official
+        assert facts.supported[Support.BUILT_IN] == ways["built_in"] & published
+    django = next(facts for facts in index.frameworks if facts.slug == "django")
+    assert django.speaks == {"wsgi", "asgi"}
+    assert len(django.supported[Support.ANY]) > 20

@@ -132,7 +132,7 @@ class TestAtAHundredTimesTheData:
 
 
 def assert_facts_load_within_budget() -> None:
-    """Four queries, and the transaction that lets the biggest one group in memory."""
+    """Five queries: taxonomy, categories, names, WSGI/ASGI and the verdicts' summaries."""
     with CaptureQueriesContext(connection) as queries:
         index = FactIndex.load("default", "test")
     assert len(index.frameworks) == Framework.objects.published().count()

@@ -17,7 +17,7 @@ from frameworks.models.catalogue import (
     SourceText,
     format_partial_date,
 )
-from frameworks.models.claims import Claim, Verdict, format_figure
+from frameworks.models.claims import Claim, Verdict, VerdictSummary, format_figure
 from frameworks.models.rules import KIND_RULES, RESOLVABLE_KINDS
 from frameworks.models.versions import DataVersion
 from frameworks.models.vocabulary import (
@@ -62,6 +62,7 @@ __all__ = [
     "SupportStatus",
     "Verdict",
     "VerdictStatus",
+    "VerdictSummary",
     "format_figure",
     "format_partial_date",
 ]

@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connections, models, router, transaction
-from django.db.models import Max, Q, StringAgg, TextField, Value
-from django.db.models.functions import Cast, Lower
+from django.db import models, router
+from django.db.models.functions import Lower
 from django.http import QueryDict
 
 from compare.pagecache import request_version
@@ -35,12 +34,13 @@ from frameworks.models import (
     Feature,
     FeatureGroup,
     Framework,
+    How,
     Lifecycle,
-    Metric,
     PublicationStatus,
     Support,
     Verdict,
     VerdictStatus,
+    VerdictSummary,
 )
 from frameworks.models.catalogue import page_url
 
@@ -138,7 +138,7 @@ class FactIndex:
 
     @classmethod
     def load(cls, using: str, version: str) -> FactIndex:
-        """Four queries, whatever the number of frameworks (their rows grow, not their count)."""
+        """Five queries, whatever the number of frameworks (their rows grow, not their count)."""
         features, groups = [], {}
         for feature_id, slug, name, group_id, group_slug, group_name, group_position in (
             Feature.objects.using(using)
@@ -148,11 +148,12 @@ class FactIndex:
                          "group__position")
         ):  # fmt: skip
             features.append(TaxonRow(feature_id, slug, name, group_id))
-            groups[group_id] = (
-                group_position,
-                group_name.casefold(),  # close to PostgreSQL's order, for equal positions
-                TaxonRow(group_id, group_slug, group_name, None),
-            )
+            if group_id not in groups:
+                groups[group_id] = (
+                    group_position,
+                    group_name.casefold(),  # close to PostgreSQL's order, for equal positions
+                    TaxonRow(group_id, group_slug, group_name, None),
+                )
         # The groups with published features, in display order.
         groups = [row for *_, row in sorted(groups.values(), key=lambda g: g[:2])]
         categories = list(Category.objects.using(using).order_by("position", "name"))
@@ -165,11 +166,7 @@ class FactIndex:
         )
         published = frozenset(feature.id for feature in features)
         interfaces = {f.id: f.slug for f in features if f.slug in INTERFACE_FEATURES}
-        with transaction.atomic(using=using), connections[using].cursor() as cursor:
-            # One pass that groups every verdict by framework: at a hundred times the
-            # data, PostgreSQL's default 4 MB made it spill to disk (180 ms -> 60).
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            facts = {row[0]: row[1:] for row in _verdict_facts(using, interfaces)}
+        facts = _verdict_facts(using, interfaces)
         frameworks = []
         for rank, (framework_id, slug, name) in enumerate(names):
             first_release, stars, lifecycle, member_of, disputed_in, speaks, ways = facts.get(
@@ -185,8 +182,10 @@ class FactIndex:
                     github_stars=stars,
                     lifecycle=lifecycle or "",
                     categories=tuple(
-                        (category_id, category_id in disputed_in)
-                        for category_id in sorted(member_of, key=position.__getitem__)
+                        [
+                            (category_id, category_id in disputed_in)
+                            for category_id in sorted(member_of, key=position.__getitem__)
+                        ]
                     ),
                     speaks=frozenset(speaks),
                     supported=SupportedFeatures(dict(zip(SUPPORTS, ways, strict=True)), published),
@@ -339,59 +338,50 @@ class FactIndex:
 
 # A framework no verdict speaks about: no figure, no category, no feature.
 _NO_FACTS = (None, None, "", [], set(), [], ["", "", ""])
-SUPPORTS = (Support.ANY, Support.OFFICIAL, Support.BUILT_IN)  # the order they are read in
+SUPPORTS = (Support.ANY, Support.OFFICIAL, Support.BUILT_IN)  # the order they are kept in
+SUPPORT_HOWS = tuple(support.hows for support in SUPPORTS)
+# Each way a feature is had ("" when no source says) and its column in VerdictSummary.
+SUMMARY_HOWS = {How.BUILT_IN: "built_in", How.OFFICIAL_EXTENSION: "official_extension",
+                How.THIRD_PARTY: "third_party", "": "unstated"}  # fmt: skip
+# For each of SUPPORTS, the positions of the columns it counts among SUMMARY_HOWS'.
+SUPPORT_COLUMNS = tuple(
+    tuple(i for i, how in enumerate(SUMMARY_HOWS) if hows is None or how in hows)
+    for hows in SUPPORT_HOWS
+)
 
 
-def _verdict_facts(using: str, interfaces: dict[int, str]):
-    """Per framework, in one pass over the verdicts (no join): first release, GitHub
-    stars, lifecycle, categories (and those disputed), WSGI/ASGI, and the ids of the
-    features supported in each way ``Support`` counts, as text (see ``SupportedFeatures``).
+def _verdict_facts(using: str, interfaces: dict[int, str]) -> dict[int, tuple]:
+    """Per framework: first release, GitHub stars, lifecycle, categories (and those
+    disputed), WSGI/ASGI, and the ids of the features supported in each way ``Support``
+    counts, as text (see ``SupportedFeatures``).
+
+    Read from the verdicts' summaries (``VerdictSummary``, one row a framework) and,
+    for WSGI and ASGI, from the few verdicts on those two features.
     """
-    member = Q(kind=ClaimKind.CATEGORY, status=VerdictStatus.YES)
-    supported = Q(kind=ClaimKind.FEATURE, status=VerdictStatus.YES)
-    spoken = Q(
-        kind=ClaimKind.FEATURE,
-        feature_id__in=list(interfaces),
-        status__in=[VerdictStatus.YES, VerdictStatus.PARTIAL],
-    )
-
-    # Joined into text: psycopg parses a text of ids faster than an array of them.
-    def ids(column: str, condition: Q) -> StringAgg:
-        return StringAgg(Cast(column, TextField()), Value(","), filter=condition, default=Value(""))
-
-    rows = (
+    speaks: dict[int, list[str]] = defaultdict(list)
+    for framework_id, feature_id in (
         Verdict.objects.using(using)
-        .order_by()
-        .values("framework_id")
-        .annotate(
-            first_release=Max("year", filter=Q(kind=ClaimKind.FIRST_RELEASE)),
-            github_stars=Max("value", filter=Q(kind=ClaimKind.FIGURE, metric=Metric.GITHUB_STARS)),
-            lifecycle=Max("lifecycle", filter=Q(kind=ClaimKind.LIFECYCLE)),
-            member_of=ids("category_id", member),
-            disputed_in=ids("category_id", member & Q(disputed=True)),
-            speaks=ids("feature_id", spoken),
-            any_way=ids("feature_id", supported),
-            official=ids("feature_id", supported & Q(how__in=Support.OFFICIAL.hows)),
-            built_in=ids("feature_id", supported & Q(how__in=Support.BUILT_IN.hows)),
+        .filter(
+            kind=ClaimKind.FEATURE,
+            feature_id__in=list(interfaces),
+            status__in=[VerdictStatus.YES, VerdictStatus.PARTIAL],
         )
-        .values_list(
-            "framework_id",
-            "first_release",
-            "github_stars",
-            "lifecycle",
-            "member_of",
-            "disputed_in",
-            "speaks",
-            "any_way",
-            "official",
-            "built_in",
+        .values_list("framework_id", "feature_id")
+    ):
+        speaks[framework_id].append(interfaces[feature_id])
+    facts = {}
+    for framework_id, first_release, stars, lifecycle, member_of, disputed, *by_how in (
+        VerdictSummary.objects.using(using).values_list(
+            "framework_id", "first_release", "github_stars", "lifecycle", "member_of",
+            "disputed_in", *SUMMARY_HOWS.values(),
+        )
+    ):  # fmt: skip
+        ways = [",".join([by_how[i] for i in columns if by_how[i]]) for columns in SUPPORT_COLUMNS]
+        facts[framework_id] = (
+            first_release, stars, lifecycle, _ids(member_of), set(_ids(disputed)),
+            speaks[framework_id], ways,
         )  # fmt: skip
-    )
-    for framework_id, first_release, stars, lifecycle, member_of, disputed, speaks, *ways in rows:
-        yield (
-            framework_id, first_release, stars, lifecycle, _ids(member_of), set(_ids(disputed)),
-            [interfaces[feature_id] for feature_id in _ids(speaks)], ways,
-        )  # fmt: skip
+    return facts
 
 
 def _ids(text: str) -> list[int]:
