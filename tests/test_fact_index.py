@@ -19,6 +19,7 @@ from frameworks.models import (
     Feature,
     Framework,
     Metric,
+    PublicationStatus,
     Source,
     Support,
     Verdict,
@@ -169,3 +170,25 @@ def test_the_facts_from_the_summaries_are_those_of_the_verdicts():
     django = next(facts for facts in index.frameworks if facts.slug == "django")
     assert django.speaks == {"wsgi", "asgi"}
     assert len(django.supported[Support.ANY]) > 20
+
+
+def test_sets_of_features_are_taken_over_from_the_facts_before_unless_publication_changed():
+    def load(previous=None):
+        return FactIndex.load("default", request_version("default").token, previous)
+
+    def supported_by_django(index):
+        return next(f for f in index.frameworks if f.slug == "django").supported[Support.ANY]
+
+    before = load()
+    orm = Feature.objects.get(slug="orm")
+    assert orm.id in supported_by_django(before)
+    flask = Framework.objects.get(slug="flask")
+    flask.summary += " Edited."
+    flask.save()  # an edit that leaves Django's features as they were
+    after_edit = load(before)
+    assert supported_by_django(after_edit) is supported_by_django(before)  # made once
+    orm.status = PublicationStatus.DRAFT
+    orm.save()  # unpublished: no published framework may count it any more
+    after_draft = load(after_edit)
+    assert orm.id not in supported_by_django(after_draft)
+    assert all(orm.id not in f.supported[Support.ANY] for f in after_draft.frameworks)

@@ -118,8 +118,9 @@ class FactIndex:
     them, made into model instances when first asked for.
     """
 
-    def __init__(self, using: str, version: str, frameworks, categories, groups, features):
+    def __init__(self, using: str, version: str, frameworks, categories, groups, features, id_sets):
         self.using, self.version = using, version
+        self.id_sets: IdSets = id_sets  # the frameworks' supported features, as sets
         self.frameworks: list[FrameworkFacts] = frameworks  # in name order
         self.categories: list[Category] = categories
         self._categories_by_id = {category.id: category for category in categories}
@@ -137,8 +138,11 @@ class FactIndex:
         self._instances: dict[tuple[type, int], Feature | FeatureGroup] = {}
 
     @classmethod
-    def load(cls, using: str, version: str) -> FactIndex:
-        """Five queries, whatever the number of frameworks (their rows grow, not their count)."""
+    def load(cls, using: str, version: str, previous: FactIndex | None = None) -> FactIndex:
+        """Five queries, whatever the number of frameworks (their rows grow, not their count).
+
+        ``previous``: the facts of an earlier version, whose sets of feature ids this one
+        may take over (``IdSets``)."""
         features, groups = [], {}
         for feature_id, slug, name, group_id, group_slug, group_name, group_position in (
             Feature.objects.using(using)
@@ -164,7 +168,10 @@ class FactIndex:
             .order_by(Lower("name"), "pk")
             .values_list("id", "slug", "name")
         )
-        published = frozenset(feature.id for feature in features)
+        id_sets = IdSets(
+            frozenset(feature.id for feature in features),
+            previous.id_sets if previous is not None else None,
+        )
         interfaces = {f.id: f.slug for f in features if f.slug in INTERFACE_FEATURES}
         facts = _verdict_facts(using, interfaces)
         frameworks = []
@@ -188,10 +195,10 @@ class FactIndex:
                         ]
                     ),
                     speaks=frozenset(speaks),
-                    supported=SupportedFeatures(dict(zip(SUPPORTS, ways, strict=True)), published),
+                    supported=SupportedFeatures(dict(zip(SUPPORTS, ways, strict=True)), id_sets),
                 )
             )
-        return cls(using, version, frameworks, categories, groups, features)
+        return cls(using, version, frameworks, categories, groups, features, id_sets)
 
     # --- what a query needs of the taxonomy --------------------------------------------
 
@@ -396,16 +403,41 @@ class SupportedFeatures(dict):
     two for every framework was a third of loading the facts.
     """
 
-    __slots__ = ("texts", "published")
+    __slots__ = ("texts", "id_sets")
 
-    def __init__(self, texts: dict[str, str], published: frozenset[int]):
+    def __init__(self, texts: dict[str, str], id_sets: IdSets):
         super().__init__()
-        self.texts, self.published = texts, published
+        self.texts, self.id_sets = texts, id_sets
 
     def __missing__(self, support: str) -> frozenset[int]:
-        text = self.texts[support]
-        ids = frozenset(map(int, text.split(","))) & self.published if text else frozenset()
-        self[support] = ids
+        ids = self[support] = self.id_sets.of(self.texts[support])
+        return ids
+
+
+class IdSets:
+    """The sets of published feature ids that the facts' texts stand for, made once a text.
+
+    Taken over from the facts of the data version before, while the published features
+    are the same: an edit changes the texts of a few frameworks, and making every
+    framework's set afresh was most of the first table request after an edit at a
+    hundred times the data. Only the sets made for the version just before are kept.
+    """
+
+    __slots__ = ("published", "made", "earlier")
+
+    def __init__(self, published: frozenset[int], before: IdSets | None = None):
+        self.published = published
+        self.made: dict[str, frozenset[int]] = {}
+        same = before is not None and before.published == published
+        self.earlier = before.made if same else {}
+
+    def of(self, text: str) -> frozenset[int]:
+        ids = self.made.get(text)
+        if ids is None:
+            ids = self.earlier.get(text)
+            if ids is None:
+                ids = frozenset(map(int, text.split(","))) & self.published if text else frozenset()
+            self.made[text] = ids
         return ids
 
 
@@ -511,5 +543,5 @@ def current_index() -> FactIndex:
     with _loading:  # the threads of one process load it once
         index = _indexes.get(using)
         if index is None or index.version != version or not settings.FACT_INDEX_REUSE:
-            index = _indexes[using] = FactIndex.load(using, version)
+            index = _indexes[using] = FactIndex.load(using, version, previous=index)
     return index
