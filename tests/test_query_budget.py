@@ -127,6 +127,17 @@ class TestAtAHundredTimesTheData:
     def test_every_public_page_stays_within_its_query_and_byte_budgets(self, client, url):
         within_budgets(client, url, 100)
 
+    def test_the_public_dataset_starts_streaming(self, client):
+        """Its head lists every source: more of them than PostgreSQL takes parameters in
+        one query (65,535), which once made it fail. Then the first frameworks."""
+        response = client.get("/data/dataset.json")
+        assert response.status_code == 200
+        chunks = iter(response.streaming_content)
+        head = b"".join(next(chunks) for _ in range(4))
+        assert head.startswith(b'{"format": ')
+        assert head.count(b'"slug": "gen-source-') > 65_535
+        assert b'"frameworks": [{"slug": ' in head
+
     def test_the_facts_load_in_a_fixed_number_of_queries(self):
         assert_facts_load_within_budget()
 
