@@ -5,7 +5,8 @@ site is served by gunicorn exactly as `make run` serves it (3 workers) from its 
 embedded PostgreSQL in .data/bench/, twice:
 
 - warm: the page cache on, and every page requested once before it is measured;
-- cold: the page cache off (COMPARE_PAGE_CACHE=0), so every request renders afresh.
+- cold: the page cache off (COMPARE_PAGE_CACHE=0), so every request renders afresh;
+  then the first request after an edit is timed per page (it reloads the facts).
 
 In each run, wrk measures a copy of `/`'s HTML served as a static file by the same
 gunicorn and WhiteNoise (the ceiling, 100%), then each page. Every client sends
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,6 +44,7 @@ DATA_DIR = BASE_DIR / ".data" / "bench"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 SCALES = [int(scale) for scale in os.environ.get("BENCH_SCALES", "1,10").split(",")]
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+WORKERS = int(os.environ.get("WEB_CONCURRENCY", "3"))
 CEILING = "/static/bench/ceiling.html"
 PAGES = {
     "/": "/",
@@ -64,7 +67,7 @@ def main() -> int:
         "COMPARE_DATA_DIR": str(DATA_DIR),
         "DATABASE_URL": "",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "bench-" + "x" * 50,
-        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "3"),
+        "WEB_CONCURRENCY": str(WORKERS),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -168,15 +171,66 @@ def write_ceiling(environment: dict) -> None:
 
 def measure(environment: dict, wrk: str, scale: int, mode: str) -> dict:
     print(f"Measuring at {scale}x, {mode} cache ({SECONDS} s a page) ...", flush=True)
+    pages = [("static copy of / (ceiling)", CEILING), *PAGES.items()]
     with Site(environment, page_cache=mode == "warm") as site:
-        rows = []
-        for label, path in [("static copy of / (ceiling)", CEILING), *PAGES.items()]:
-            fetch(site.url + path)  # warm: fills the cache; cold: loads the code
-            rows.append({"page": label, "path": path, **run_wrk(wrk, site.url + path)})
+        for _, path in pages:
+            # Warm: fills the cache. Cold: loads the code in every worker (requests at
+            # once reach them all); an export, once.
+            times = 1 if path.startswith("/data/") else 2 * WORKERS
+            with ThreadPoolExecutor(times) as pool:
+                list(pool.map(fetch, [site.url + path] * times))
+        # Before wrk: its last requests for a big export can keep workers busy after it.
+        after_edit = measure_after_edits(environment, site) if mode == "cold" else []
+        rows = [
+            {"page": label, "path": path, **run_wrk(wrk, site.url + path)} for label, path in pages
+        ]
     ceiling = rows[0]["requests_per_second"]
     for row in rows:
         row["share_of_ceiling"] = round(100 * row["requests_per_second"] / ceiling, 1)
-    return {"scale": scale, "mode": mode, "pages": rows}
+    return {"scale": scale, "mode": mode, "pages": rows, "after_edit": after_edit}
+
+
+# Run by `manage.py shell` beside the site: it saves a framework (a new data version,
+# as an editor's save makes), then times one request, which reloads the facts of the
+# worker that takes it; the static copy is timed the same way, in the same loop.
+AFTER_EDIT = """
+import json, statistics, time, urllib.request
+from frameworks.models import Framework
+framework = Framework.objects.published().order_by("pk").first()
+def timed(url):
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "br, gzip"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+    return (time.perf_counter() - started) * 1000
+rows = []
+for label, path in PAGES:
+    after, static = [], []
+    for _ in range(ROUNDS):
+        framework.save()
+        after.append(timed(URL + path))
+        static.append(timed(URL + CEILING))
+    rows.append({"page": label, "path": path, "median_ms": round(statistics.median(after), 1),
+                 "max_ms": round(max(after), 1),
+                 "static_ms": round(statistics.median(static), 2)})
+print(json.dumps(rows))
+"""
+EDIT_ROUNDS = 7
+
+
+def measure_after_edits(environment: dict, site: Site) -> list[dict]:
+    """The first request after an edit, per page: it reloads the facts of a worker."""
+    print("Timing the first request after an edit ...", flush=True)
+    pages = [(label, path) for label, path in PAGES.items() if not path.startswith("/data/")]
+    script = (
+        f"PAGES = {pages!r}\nURL = {site.url!r}\nCEILING = {CEILING!r}\n"
+        f"ROUNDS = {EDIT_ROUNDS}\n{AFTER_EDIT}"
+    )
+    output = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-v0", "-c", script],
+        cwd=BASE_DIR, env=environment, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def run_wrk(wrk: str, url: str) -> dict:
@@ -218,17 +272,40 @@ def table(run: dict) -> str:
     return "\n".join(lines)
 
 
+def after_edit_table(run: dict) -> str:
+    if not run.get("after_edit"):
+        return ""
+    lines = [
+        f"### {run['scale']}x data: the first request after an edit (page cache off)",
+        "",
+        f"Each of {EDIT_ROUNDS} rounds saves a framework, then requests the page once: the"
+        " worker that takes it reloads the facts. The static copy of / is timed the same way.",
+        "",
+        "| page | median | max | static copy | median / static |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in run["after_edit"]:
+        lines.append(
+            f"| {row['page']} | {row['median_ms']} ms | {row['max_ms']} ms "
+            f"| {row['static_ms']} ms | {row['median_ms'] / row['static_ms']:.0f}x |"
+        )
+    return "\n".join(lines)
+
+
 def print_run(run: dict) -> None:
     print("\n" + table(run) + "\n", flush=True)
+    if edits := after_edit_table(run):
+        print(edits + "\n", flush=True)
 
 
 def render_markdown(report: dict) -> str:
     header = (
         f"# make bench, {report['date']}\n\n"
         f"wrk -t2 -c{report['connections']} -d{report['seconds']}s, Accept-Encoding: br, gzip; "
-        f"gunicorn with {os.environ.get('WEB_CONCURRENCY', '3')} workers on this machine.\n"
+        f"gunicorn with {WORKERS} workers on this machine.\n"
     )
-    return header + "\n" + "\n\n".join(table(run) for run in report["runs"]) + "\n"
+    sections = [part for run in report["runs"] for part in (table(run), after_edit_table(run))]
+    return header + "\n" + "\n\n".join(part for part in sections if part) + "\n"
 
 
 if __name__ == "__main__":

@@ -346,14 +346,13 @@ class FactIndex:
 # A framework no verdict speaks about: no figure, no category, no feature.
 _NO_FACTS = (None, None, "", [], set(), [], ["", "", ""])
 SUPPORTS = (Support.ANY, Support.OFFICIAL, Support.BUILT_IN)  # the order they are kept in
-SUPPORT_HOWS = tuple(support.hows for support in SUPPORTS)
 # Each way a feature is had ("" when no source says) and its column in VerdictSummary.
 SUMMARY_HOWS = {How.BUILT_IN: "built_in", How.OFFICIAL_EXTENSION: "official_extension",
                 How.THIRD_PARTY: "third_party", "": "unstated"}  # fmt: skip
-# For each of SUPPORTS, the positions of the columns it counts among SUMMARY_HOWS'.
+# For each of SUPPORTS, the positions among SUMMARY_HOWS of the columns it counts.
 SUPPORT_COLUMNS = tuple(
-    tuple(i for i, how in enumerate(SUMMARY_HOWS) if hows is None or how in hows)
-    for hows in SUPPORT_HOWS
+    tuple(i for i, how in enumerate(SUMMARY_HOWS) if support.hows is None or how in support.hows)
+    for support in SUPPORTS
 )
 
 
@@ -398,9 +397,9 @@ def _ids(text: str) -> list[int]:
 class SupportedFeatures(dict):
     """Support value -> ids of the published features supported in the ways it counts.
 
-    Read from the verdicts as text and made into sets when first asked for: most
-    requests ask for "any" only, and at a hundred times the data making the other
-    two for every framework was a third of loading the facts.
+    Read from the verdicts' summaries as text and made into sets when first asked
+    for: most requests ask for "any" only, and at a hundred times the data making
+    the other two for every framework was a third of loading the facts.
     """
 
     __slots__ = ("texts", "id_sets")
