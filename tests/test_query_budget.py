@@ -4,6 +4,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from frameworks.dataset.export import export_stream
 from frameworks.models import Framework
 from frameworks.pages.facts import FactIndex, current_index
 from tests.http import body
@@ -127,16 +128,18 @@ class TestAtAHundredTimesTheData:
     def test_every_public_page_stays_within_its_query_and_byte_budgets(self, client, url):
         within_budgets(client, url, 100)
 
-    def test_the_public_dataset_starts_streaming(self, client):
+    def test_the_public_dataset_starts_streaming(self):
         """Its head lists every source: more of them than PostgreSQL takes parameters in
-        one query (65,535), which once made it fail. Then the first frameworks."""
-        response = client.get("/data/dataset.json")
-        assert response.status_code == 200
-        chunks = iter(response.streaming_content)
-        head = b"".join(next(chunks) for _ in range(4))
-        assert head.startswith(b'{"format": ')
-        assert head.count(b'"slug": "gen-source-') > 65_535
-        assert b'"frameworks": [{"slug": ' in head
+        one query (65,535), which once made /data/dataset.json fail. Then the first
+        frameworks; closed early, as by a client that leaves, so the cursors close."""
+        stream = export_stream(published_only=True)
+        try:
+            head = "".join(next(stream) for _ in range(4))
+        finally:
+            stream.close()
+        assert head.startswith('{"format": ')
+        assert head.count('"slug": "gen-source-') > 65_535
+        assert '"frameworks": [{"slug": ' in head
 
     def test_the_facts_load_in_a_fixed_number_of_queries(self):
         assert_facts_load_within_budget()
