@@ -193,6 +193,14 @@ def test_a_bad_comparison_is_a_400_that_says_why(client, query, message):
         assert message in alert(response), url
 
 
+def test_a_draft_framework_cannot_be_compared(client):
+    make_framework(slug="secret-sauce", status="draft")
+    for url in COMPARE_URLS:
+        response = client.get(f"{url}?f=django&f=secret-sauce")
+        assert response.status_code == 400, url
+        assert "no published framework called “secret-sauce”" in alert(response), url
+
+
 @pytest.mark.parametrize(
     "query",
     [
