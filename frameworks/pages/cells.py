@@ -189,7 +189,7 @@ def claims_html(claims, *, show_subject: bool = False) -> SafeString:
     hundreds of claims, and an include per list cost more than the rest of the page.
     ``claim.superseded`` is set by the page (see ``pages.detail.mark_superseded``).
     """
-    items = "".join(_claim_item(claim, show_subject) for claim in claims or ())
+    items = "".join([_claim_item(claim, show_subject) for claim in claims or ()])
     return SafeString(f'<ul class="claims">\n{items}\n</ul>\n')  # every value escaped
 
 

@@ -150,15 +150,17 @@ class CompareRow:
             css, hint = "", ""
         feature = self.feature
         cells = "".join(
-            f"<td>{item.cell.status_html}"
-            + (
-                f"<details><summary>{len(item.claims)} source{pluralize(len(item.claims))}"
-                f"</summary>{claims_html(item.claims)}</details>"
-                if item.claims
-                else ""
-            )
-            + "</td>"
-            for item in self.cells
+            [
+                f"<td>{item.cell.status_html}"
+                + (
+                    f"<details><summary>{len(item.claims)} source{pluralize(len(item.claims))}"
+                    f"</summary>{claims_html(item.claims)}</details>"
+                    if item.claims
+                    else ""
+                )
+                + "</td>"
+                for item in self.cells
+            ]
         )
         return SafeString(  # every value escaped (see pages/cells.py on SafeString)
             f'<tr class="{css}"><th scope="row">'
@@ -219,7 +221,7 @@ class FactRow:
         css, hint = ("", "")
         if self.differs:
             css, hint = ' class="differs"', ' <span class="vh">(differs)</span>'
-        cells = "".join(cell.html for cell in self.cells)
+        cells = "".join([cell.html for cell in self.cells])
         return SafeString(  # every value escaped
             f'<tr{css}><th scope="row">{html.escape(self.label)}{hint}</th>{cells}</tr>'
         )
@@ -272,11 +274,13 @@ class Picker:
         """A checkbox for each framework shown, made here: a hundred of them."""
         return SafeString(  # every value escaped
             "".join(
-                f'\n        <label class="option"><input type="checkbox" name="f" '
-                f'value="{html.escape(framework.slug)}" id="c-{html.escape(framework.slug)}"'
-                f"{' checked' if framework.slug in self.chosen else ''}> "
-                f"{html.escape(framework.name)}</label>\n      "
-                for framework in self.frameworks
+                [
+                    f'\n        <label class="option"><input type="checkbox" name="f" '
+                    f'value="{html.escape(framework.slug)}" id="c-{html.escape(framework.slug)}"'
+                    f"{' checked' if framework.slug in self.chosen else ''}> "
+                    f"{html.escape(framework.name)}</label>\n      "
+                    for framework in self.frameworks
+                ]
             )
         )
 

@@ -319,15 +319,19 @@ class FrameworkPage:
         """The features no source speaks about for it, by group: their names only."""
         return SafeString(  # every value escaped
             "".join(
-                f"<li><strong>{html.escape(group.name)}:</strong> "
-                + ", ".join(
-                    f'<a id="f-{html.escape(feature.slug)}" '
-                    f'href="{html.escape(feature.get_absolute_url())}">'
-                    f"{html.escape(feature.name)}</a>"
-                    for feature in features
-                )
-                + "</li>"
-                for group, features in self.unknown_by_group
+                [
+                    f"<li><strong>{html.escape(group.name)}:</strong> "
+                    + ", ".join(
+                        [
+                            f'<a id="f-{html.escape(feature.slug)}" '
+                            f'href="{html.escape(feature.get_absolute_url())}">'
+                            f"{html.escape(feature.name)}</a>"
+                            for feature in features
+                        ]
+                    )
+                    + "</li>"
+                    for group, features in self.unknown_by_group
+                ]
             )
         )
 
@@ -335,11 +339,13 @@ class FrameworkPage:
     def sources_html(self) -> SafeString:
         return SafeString(  # every value escaped
             "".join(
-                f'<li><a href="{html.escape(source.get_absolute_url())}">'
-                f"{html.escape(source.citation)}</a>"
-                + (f", {html.escape(source.publisher)}" if source.publisher else "")
-                + "</li>"
-                for source in self.sources
+                [
+                    f'<li><a href="{html.escape(source.get_absolute_url())}">'
+                    f"{html.escape(source.citation)}</a>"
+                    + (f", {html.escape(source.publisher)}" if source.publisher else "")
+                    + "</li>"
+                    for source in self.sources
+                ]
             )
         )
 

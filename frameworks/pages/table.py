@@ -56,11 +56,13 @@ class Row:
         slug, name = escape(framework.slug), escape(framework.name)
         url = escape(framework.get_absolute_url())
         categories = ", ".join(
-            escape(m.category.name) + (DISPUTED_MARK if m.disputed else "")
-            for m in self.memberships
+            [
+                escape(m.category.name) + (DISPUTED_MARK if m.disputed else "")
+                for m in self.memberships
+            ]
         )
         cells = "".join(
-            cell.table_cell(f"{url}#f-{_escaped(feature.slug)}") for feature, cell in self.cells
+            [cell.table_cell(f"{url}#f-{_escaped(feature.slug)}") for feature, cell in self.cells]
         )
         return mark_safe(  # noqa: S308 - every value is escaped, Cell.table_cell's too
             f'<tr><th scope="row"><input type="checkbox" form="pick" name="f" value="{slug}" '

@@ -164,9 +164,11 @@ class ChooseForm(forms.Form):
             chosen = bound.value()
             chosen = "" if chosen is None else chosen
             options = "".join(
-                f'<option value="{html.escape(str(value))}"'
-                f"{' selected' if value == chosen else ''}>{html.escape(str(label))}</option>"
-                for value, label in bound.field.choices
+                [
+                    f'<option value="{html.escape(str(value))}"'
+                    f"{' selected' if value == chosen else ''}>{html.escape(str(label))}</option>"
+                    for value, label in bound.field.choices
+                ]
             )
             menus.append(
                 f'\n    <p>\n      <label for="c-{name}">{html.escape(str(bound.label))}</label>\n'
@@ -394,9 +396,11 @@ class PickerRow:
 
 def _select(role: str, slug: str, need: Need) -> str:
     options = "".join(
-        f'<option value="{html.escape(value)}"{" selected" if value == need.value else ""}>'
-        f"{html.escape(label)}</option>"
-        for value, label in need.options()
+        [
+            f'<option value="{html.escape(value)}"{" selected" if value == need.value else ""}>'
+            f"{html.escape(label)}</option>"
+            for value, label in need.options()
+        ]
     )
     return f'<select class="auto-apply" id="{role}-{slug}" name="{role}">{options}</select>'
 
@@ -424,7 +428,7 @@ class PickerGroup:
         would otherwise weigh hundreds of bytes more each)."""
         chosen = self.chosen
         count = f' <span class="count">{chosen} chosen</span>' if chosen else ""
-        rows = "".join(row.html for row in self.rows)
+        rows = "".join([row.html for row in self.rows])
         return (
             f'<details class="need-group" id="group-{html.escape(self.group.slug)}"'
             f"{' open' if self.open else ''}><summary>{html.escape(self.group.name)}{count}"
@@ -450,7 +454,7 @@ class Picker:
 
     @property
     def groups_html(self) -> SafeString:
-        return SafeString("".join(group.html for group in self.groups))  # every value escaped
+        return SafeString("".join([group.html for group in self.groups]))  # every value escaped
 
     @property
     def narrowed(self) -> bool:

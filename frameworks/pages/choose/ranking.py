@@ -289,7 +289,7 @@ class Result:
 
     def _html_of(self, points: list[Point]) -> SafeString:
         url = self.framework.get_absolute_url()
-        return SafeString("".join(point.html(url) for point in points))  # every value escaped
+        return SafeString("".join([point.html(url) for point in points]))  # every value escaped
 
     @property
     def ruled_out_html(self) -> SafeString:
@@ -399,7 +399,7 @@ class Choice:
         """
         musts, nices = len(self.musts), len(self.nices)
         return SafeString(  # every value escaped
-            "".join(self._result_html(result, musts, nices) for result in self.shown_in_full)
+            "".join([self._result_html(result, musts, nices) for result in self.shown_in_full])
         )
 
     @staticmethod
@@ -416,11 +416,13 @@ class Choice:
         advice = ""
         if result.advice:
             items = "".join(
-                f"<li><strong>{html.escape(claim.get_advice_kind_display())}</strong> "
-                f"{html.escape(claim.text)} <cite><a "
-                f'href="{html.escape(claim.source.get_absolute_url())}">'
-                f"{html.escape(claim.source.title)}</a></cite></li>"
-                for claim in result.advice
+                [
+                    f"<li><strong>{html.escape(claim.get_advice_kind_display())}</strong> "
+                    f"{html.escape(claim.text)} <cite><a "
+                    f'href="{html.escape(claim.source.get_absolute_url())}">'
+                    f"{html.escape(claim.source.title)}</a></cite></li>"
+                    for claim in result.advice
+                ]
             )
             advice = (
                 f'\n        <aside class="advice" aria-label="What the sources advise about'
