@@ -144,9 +144,8 @@ def _value_html(verdict: Verdict | None) -> str:
     return html.escape(verdict.value_display) if verdict is not None else ""
 
 
-DISPUTED_STATUS = (
-    '<span class="status s-disputed"><span aria-hidden="true">≠</span> Disputed</span>'
-)
+DISPUTED = '<span aria-hidden="true">≠</span> Disputed'  # in the infobox
+DISPUTED_STATUS = f'<span class="status s-disputed">{DISPUTED}</span>'  # in a section
 
 # A fact's and a figure's markup (the infobox's line, the section with its claims) is
 # made here rather than in the template: each was a dozen lookups, and pages show ten.
@@ -177,11 +176,7 @@ class Fact:
         if not self.claims:
             value = '<span class="u">Unknown</span>'
         else:
-            shown = (
-                '<span aria-hidden="true">≠</span> Disputed'
-                if self.disputed
-                else _value_html(self.verdict)
-            )
+            shown = DISPUTED if self.disputed else _value_html(self.verdict)
             value = f'<a href="#{self.anchor}">{shown}</a>{_verdict_marks(self.verdict)}'
         return SafeString(  # every value escaped
             f"\n      <div><dt>{html.escape(self.label)}</dt><dd>{value}</dd></div>\n      "
@@ -228,11 +223,7 @@ class Figure:
 
     @property
     def infobox_html(self) -> SafeString:
-        shown = (
-            '<span aria-hidden="true">≠</span> Disputed'
-            if self.disputed
-            else _value_html(self.verdict)
-        )
+        shown = DISPUTED if self.disputed else _value_html(self.verdict)
         return SafeString(  # every value escaped
             f"\n      <div><dt>{html.escape(self.label)}</dt><dd>"
             f'<a href="#{self.anchor}">{shown}</a></dd></div>\n      '
