@@ -179,6 +179,12 @@ def by_feature_group[Row](
     return list(groups.values())
 
 
+def link(url: str, text: str, *, element_id: str = "") -> str:
+    """An escaped link: the one place the pages' markup in Python writes ``<a>``."""
+    anchor = f' id="{html.escape(element_id)}"' if element_id else ""
+    return f'<a{anchor} href="{html.escape(url)}">{html.escape(text)}</a>'
+
+
 # --- The claims behind a value ------------------------------------------------------------
 
 
@@ -199,8 +205,7 @@ def _cite(source) -> str:
     cite = source.__dict__.get("_cite_html")
     if cite is None:
         cite = source.__dict__["_cite_html"] = (
-            f'<cite><a href="{html.escape(source.get_absolute_url())}">'
-            f"{html.escape(str(source.citation))}</a></cite>"
+            f"<cite>{link(source.get_absolute_url(), str(source.citation))}</cite>"
         )
     return cite
 
@@ -221,10 +226,7 @@ def _claim_item(claim, show_subject: bool) -> str:
         head += f' <span class="as-of">(as of {html.escape(str(claim.as_of_display))})</span>'
     cite = _cite(source)
     if via:
-        cite += (
-            f', citing <a href="{html.escape(via.get_absolute_url())}">'
-            f"{html.escape(str(via.title))}</a>"
-        )
+        cite += f", citing {link(via.get_absolute_url(), str(via.title))}"
     quote = f"<q>{html.escape(claim.excerpt)}</q>"
     if claim.locator:
         quote += f' <span class="locator">({html.escape(claim.locator)})</span>'

@@ -29,7 +29,7 @@ from frameworks.models import (
     VerdictStatus,
 )
 from frameworks.models.statements import Statement
-from frameworks.pages.cells import Cell, by_feature_group, claims_html
+from frameworks.pages.cells import Cell, by_feature_group, claims_html, link
 from frameworks.pages.detail import (
     FACT_KINDS,
     VERDICTS_OF,
@@ -164,8 +164,7 @@ class CompareRow:
         )
         return SafeString(  # every value escaped (see pages/cells.py on SafeString)
             f'<tr class="{css}"><th scope="row">'
-            f'<a href="{html.escape(feature.get_absolute_url())}">'
-            f"{html.escape(feature.name)}</a>{hint}</th>{cells}</tr>"
+            f"{link(feature.get_absolute_url(), feature.name)}{hint}</th>{cells}</tr>"
         )
 
 

@@ -41,7 +41,7 @@ from frameworks.models import (
     VerdictStatus,
 )
 from frameworks.models.statements import Statement
-from frameworks.pages.cells import Cell, by_feature_group, claims_html, marks_html
+from frameworks.pages.cells import Cell, by_feature_group, claims_html, link, marks_html
 from frameworks.pages.facts import INTERFACE_FEATURES, FactIndex, current_index
 
 PER_PAGE = 50
@@ -258,8 +258,7 @@ class FeatureRow:
         note = f'<p class="note">{html.escape(cell.note)}</p>' if cell.note else ""
         return SafeString(  # every value escaped (see pages/cells.py on SafeString)
             f'<tr id="f-{html.escape(feature.slug)}"><th scope="row">'
-            f'<a href="{html.escape(feature.get_absolute_url())}">{html.escape(feature.name)}</a>'
-            "</th>"
+            f"{link(feature.get_absolute_url(), feature.name)}</th>"
             f"<td>{cell.status_html}{note}</td><td>{claims_html(self.claims)}</td></tr>"
         )
 
@@ -314,9 +313,11 @@ class FrameworkPage:
                     f"<li><strong>{html.escape(group.name)}:</strong> "
                     + ", ".join(
                         [
-                            f'<a id="f-{html.escape(feature.slug)}" '
-                            f'href="{html.escape(feature.get_absolute_url())}">'
-                            f"{html.escape(feature.name)}</a>"
+                            link(
+                                feature.get_absolute_url(),
+                                feature.name,
+                                element_id=f"f-{feature.slug}",
+                            )
                             for feature in features
                         ]
                     )
@@ -331,8 +332,7 @@ class FrameworkPage:
         return SafeString(  # every value escaped
             "".join(
                 [
-                    f'<li><a href="{html.escape(source.get_absolute_url())}">'
-                    f"{html.escape(source.citation)}</a>"
+                    f"<li>{link(source.get_absolute_url(), source.citation)}"
                     + (f", {html.escape(source.publisher)}" if source.publisher else "")
                     + "</li>"
                     for source in self.sources
@@ -554,9 +554,7 @@ class FeaturePage:
         """Links to the first frameworks no source speaks for: up to fifty of them."""
         return SafeString(  # every value escaped
             ", ".join(
-                f'<a href="{html.escape(framework.get_absolute_url())}">'
-                f"{html.escape(framework.name)}</a>"
-                for framework in self.unknown
+                [link(framework.get_absolute_url(), framework.name) for framework in self.unknown]
             )
         )
 

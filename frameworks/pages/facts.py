@@ -187,7 +187,7 @@ class FactIndex:
                     name_rank=rank,
                     first_release=first_release,
                     github_stars=stars,
-                    lifecycle=lifecycle or "",
+                    lifecycle=lifecycle,  # "" when no source states it
                     categories=tuple(
                         [
                             (category_id, category_id in disputed_in)

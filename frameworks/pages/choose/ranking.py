@@ -30,7 +30,7 @@ from frameworks.models import (
     VerdictStatus,
 )
 from frameworks.models.statements import Statement
-from frameworks.pages.cells import UNKNOWN, Cell, claims_html
+from frameworks.pages.cells import UNKNOWN, Cell, claims_html, link
 from frameworks.pages.choose.needs import COUNTS_WORDING, ChooseForm, Need
 from frameworks.pages.detail import oldest_first, with_shared_sources
 from frameworks.pages.facts import current_index, model_from
@@ -418,9 +418,8 @@ class Choice:
             items = "".join(
                 [
                     f"<li><strong>{html.escape(claim.get_advice_kind_display())}</strong> "
-                    f"{html.escape(claim.text)} <cite><a "
-                    f'href="{html.escape(claim.source.get_absolute_url())}">'
-                    f"{html.escape(claim.source.title)}</a></cite></li>"
+                    f"{html.escape(claim.text)} "
+                    f"<cite>{link(claim.source.get_absolute_url(), claim.source.title)}</cite></li>"
                     for claim in result.advice
                 ]
             )
@@ -431,8 +430,8 @@ class Choice:
             )
         return (
             f'\n    <li class="result" id="rank-{html.escape(framework.slug)}">\n'
-            f'      <h3><span class="rank">{result.rank}.</span> <a'
-            f' href="{html.escape(framework.get_absolute_url())}">{name}</a> <span'
+            f'      <h3><span class="rank">{result.rank}.</span> '
+            f"{link(framework.get_absolute_url(), framework.name)} <span"
             f' class="score">{score} point{pluralize(score)}</span></h3>\n'
             f'      <p class="result-summary">{summary}.</p>\n'
             '      <div class="result-body">\n'
