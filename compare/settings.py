@@ -190,6 +190,10 @@ PAGE_CACHE_RETRY_SECONDS = float(os.environ.get("COMPARE_PAGE_CACHE_RETRY_SECOND
 # (frameworks/pages/facts.py). Tests load them afresh for every request instead: a
 # test's writes share one transaction, and so one data version.
 FACT_INDEX_REUSE = True
+# With them, each process keeps up to this many things pages made from the data, such
+# as a framework's side of a comparison: about 250 KB each with its claims, so 64 of
+# them hold about 16 MB a process.
+FACT_INDEX_KEPT = 64
 
 # --- Authentication ----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -26,7 +26,7 @@ from frameworks.models import (
     VerdictStatus,
     VerdictSummary,
 )
-from frameworks.pages.facts import SUMMARY_HOWS, FactIndex
+from frameworks.pages.facts import SUMMARY_HOWS, FactIndex, Kept
 from tests.factories import make_claim, make_feature, make_framework, support
 from tests.test_table import row_slugs
 
@@ -192,3 +192,53 @@ def test_sets_of_features_are_taken_over_from_the_facts_before_unless_publicatio
     after_draft = load(after_edit)
     assert orm.id not in supported_by_django(after_draft)
     assert all(orm.id not in f.supported[Support.ANY] for f in after_draft.frameworks)
+
+
+# --- Compare: each framework's column, made once per data version ----------------------
+
+
+def claim_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if 'FROM "frameworks_claim"' in q["sql"]]
+
+
+def test_a_comparison_takes_the_columns_already_made_and_shows_the_same_page(
+    client, reused, settings
+):
+    client.get("/compare/?f=django&f=flask")
+    fastapi = Framework.objects.get(slug="fastapi")
+    query = "/compare/?f=flask&f=fastapi&f=django&diff=1"
+    with CaptureQueriesContext(connection) as queries:
+        kept = client.get(query).content.decode()
+    # Only FastAPI's claims were read: Django's and Flask's columns were kept.
+    [claims] = claim_queries(queries)
+    assert f"IN ({fastapi.id})" in claims
+    settings.FACT_INDEX_REUSE = False  # every column made afresh
+    assert client.get(query).content.decode() == kept
+    assert "Flask, FastAPI and Django compared" in kept
+
+
+def test_an_edited_claim_shows_in_the_next_comparison(client, reused):
+    query = "/compare/?f=django&f=flask"
+    feature = Feature.objects.get(slug="websockets")
+    django = Framework.objects.get(slug="django")
+    assert "A new quotation about Django" not in client.get(query).content.decode()
+    support(django, feature, how="third_party", excerpt="A new quotation about Django")
+    assert "A new quotation about Django" in client.get(query).content.decode()
+    # and its value in the other frameworks' comparisons, the same column
+    assert (
+        "A new quotation about Django"
+        in client.get("/compare/?f=fastapi&f=django").content.decode()
+    )
+
+
+def test_columns_kept_are_bounded_the_least_recently_used_dropped_first():
+    kept, made = Kept(limit=2), []
+
+    def make(keys):
+        made.extend(keys)
+        return {key: key.upper() for key in keys}
+
+    assert kept.get_many(["a", "b"], make) == ["A", "B"]
+    assert kept.get_many(["a", "c"], make) == ["A", "C"]  # b, least recently used, dropped
+    assert kept.get_many(["b", "a"], make) == ["B", "A"]
+    assert made == ["a", "b", "c", "b"]

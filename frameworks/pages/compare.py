@@ -29,7 +29,7 @@ from frameworks.models import (
     VerdictStatus,
 )
 from frameworks.models.statements import Statement
-from frameworks.pages.cells import Cell, by_feature_group, claims_html, link
+from frameworks.pages.cells import UNKNOWN, Cell, by_feature_group, claims_html, link
 from frameworks.pages.detail import (
     FACT_KINDS,
     VERDICTS_OF,
@@ -115,8 +115,29 @@ def partly_known(values: list[str | None]) -> bool:
 
 @dataclass
 class CompareCell:
+    """One framework's value for one feature and the claims behind it; its markup is
+    made once, as its column is kept for other comparisons (``Column``)."""
+
     cell: Cell
     claims: list[Claim]
+
+    @cached_property
+    def value(self) -> str | None:
+        """The value compared with the others' (status and how), None where unknown."""
+        return f"{self.cell.status}:{self.cell.how}" if self.cell.known else None
+
+    @cached_property
+    def html(self) -> str:
+        claims = (
+            f"<details><summary>{len(self.claims)} source{pluralize(len(self.claims))}"
+            f"</summary>{claims_html(self.claims)}</details>"
+            if self.claims
+            else ""
+        )
+        return f"<td>{self.cell.status_html}{claims}</td>"
+
+
+NO_CELL = CompareCell(UNKNOWN, [])  # no source speaks about it for this framework
 
 
 @dataclass
@@ -127,7 +148,7 @@ class CompareRow:
     @cached_property
     def values(self) -> list[str | None]:
         """Each framework's value, None where unknown (read three times per row)."""
-        return [f"{c.cell.status}:{c.cell.how}" if c.cell.known else None for c in self.cells]
+        return [cell.value for cell in self.cells]
 
     @property
     def differs(self) -> bool:
@@ -149,19 +170,7 @@ class CompareRow:
         else:
             css, hint = "", ""
         feature = self.feature
-        cells = "".join(
-            [
-                f"<td>{item.cell.status_html}"
-                + (
-                    f"<details><summary>{len(item.claims)} source{pluralize(len(item.claims))}"
-                    f"</summary>{claims_html(item.claims)}</details>"
-                    if item.claims
-                    else ""
-                )
-                + "</td>"
-                for item in self.cells
-            ]
-        )
+        cells = "".join([cell.html for cell in self.cells])
         return SafeString(  # every value escaped (see pages/cells.py on SafeString)
             f'<tr class="{css}"><th scope="row">'
             f"{link(feature.get_absolute_url(), feature.name)}{hint}</th>{cells}</tr>"
@@ -173,7 +182,7 @@ class FactCell:
     verdict: Verdict | None
     claims: list[Claim]
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The published value in words; every counted value when disputed."""
         if not self.claims or self.verdict is None:
@@ -189,7 +198,7 @@ class FactCell:
     def value(self) -> str | None:
         return (self.text or None) if self.claims else None
 
-    @property
+    @cached_property
     def html(self) -> str:
         if not self.claims:
             return '<td><span class="u">Unknown</span></td>'
@@ -300,64 +309,106 @@ def published_frameworks() -> list[FrameworkFacts]:
     return current_index().frameworks
 
 
+# The rows of facts: each kind of fact, then each figure (a figure no source gives for
+# any of the frameworks compared is left out).
+FACT_ROWS = [(ClaimKind(kind).label, kind, kind) for kind in FACT_KINDS] + [
+    (Metric(metric).label, ClaimKind.FIGURE, metric) for metric in Metric.values
+]
+
+
+@dataclass
+class Column:
+    """One framework's side of every comparison it is in: its categories, its facts, and
+    its value for each feature a source covers, with the claims behind them.
+
+    Made from the database once per data version and kept with the facts
+    (``FactIndex.kept``): there are thousands of pairs and trios of frameworks but
+    only one column per framework, so a comparison never asked for before costs no
+    query and no markup for the frameworks already shown in another one.
+    """
+
+    memberships: list[tuple[Category, bool]]  # categories it is in, and whether disputed
+    facts: dict[tuple[str, str], FactCell]  # (kind, subject) -> cell, for FACT_ROWS
+    cells: dict[int, CompareCell]  # feature id -> cell, for each feature with a verdict
+    covered: frozenset[int]  # the features with a verdict
+
+    @classmethod
+    def load_many(cls, ids: list[int]) -> dict[int, Column]:
+        """The columns of these frameworks, in three queries whatever their number."""
+        index = current_index()  # the published taxonomy and frameworks, held in memory
+        verdicts = VERDICTS_OF.run(ids)
+        claims = oldest_first(with_shared_sources(COMPARED_CLAIMS.run(ids)))
+        index.with_references(verdicts, "category", "successor")
+        index.with_references(claims, "successor")
+        mark_superseded(claims, verdicts)
+
+        verdict_of: dict[tuple, Verdict] = {}
+        memberships: dict[int, list[tuple[Category, bool]]] = defaultdict(list)
+        for verdict in verdicts:
+            if verdict.kind == ClaimKind.CATEGORY and verdict.status == VerdictStatus.YES:
+                memberships[verdict.framework_id].append((verdict.category, verdict.disputed))
+            subject = verdict.feature_id or verdict.category_id or verdict.metric or verdict.kind
+            verdict_of[(verdict.framework_id, verdict.kind, subject)] = verdict
+        claims_of: dict[tuple, list[Claim]] = defaultdict(list)
+        for claim in claims:
+            subject = claim.feature_id or claim.category_id or claim.metric or claim.kind
+            claims_of[(claim.framework_id, claim.kind, subject)].append(claim)
+
+        covered: dict[int, set[int]] = defaultdict(set)
+        for verdict in verdicts:
+            if verdict.kind == ClaimKind.FEATURE:
+                covered[verdict.framework_id].add(verdict.feature_id)
+        return {
+            i: cls(
+                memberships=sorted(memberships[i], key=lambda item: item[0].position),
+                facts={
+                    (kind, subject): FactCell(
+                        verdict_of.get((i, kind, subject)), claims_of[(i, kind, subject)]
+                    )
+                    for _, kind, subject in FACT_ROWS
+                },
+                cells={
+                    feature_id: CompareCell(
+                        Cell.of(verdict_of.get((i, ClaimKind.FEATURE, feature_id))),
+                        claims_of[(i, ClaimKind.FEATURE, feature_id)],
+                    )
+                    for feature_id in covered[i]
+                },
+                covered=frozenset(covered[i]),
+            )
+            for i in ids
+        }
+
+
 def build_comparison(form: CompareForm, frameworks: list[FrameworkFacts]) -> Comparison:
     """``form`` must be valid; ``frameworks`` are the published ones it chose from."""
     by_slug = {framework.slug: framework for framework in frameworks}
     chosen = [by_slug[slug] for slug in form.cleaned_data["f"]]
-    ids = [framework.id for framework in chosen]
-
-    index = current_index()  # the published taxonomy and frameworks, held in memory
-    verdicts = VERDICTS_OF.run(ids)
-    claims = oldest_first(with_shared_sources(COMPARED_CLAIMS.run(ids)))
-    index.with_references(verdicts, "category", "successor")
-    index.with_references(claims, "successor")
-    mark_superseded(claims, verdicts)
-    covered = {v.feature_id for v in verdicts if v.kind == ClaimKind.FEATURE}
-    features = index.features_in_order(covered)
-    total_features = index.feature_total
-
-    verdict_of: dict[tuple, Verdict] = {}
-    memberships: dict[int, list[tuple[Category, bool]]] = defaultdict(list)
-    for verdict in verdicts:
-        if verdict.kind == ClaimKind.CATEGORY and verdict.status == VerdictStatus.YES:
-            memberships[verdict.framework_id].append((verdict.category, verdict.disputed))
-        subject = verdict.feature_id or verdict.category_id or verdict.metric or verdict.kind
-        verdict_of[(verdict.framework_id, verdict.kind, subject)] = verdict
-    claims_of: dict[tuple, list[Claim]] = defaultdict(list)
-    for claim in claims:
-        subject = claim.feature_id or claim.category_id or claim.metric or claim.kind
-        claims_of[(claim.framework_id, claim.kind, subject)].append(claim)
-
-    def fact(kind: str, subject: str) -> list[FactCell]:
-        return [
-            FactCell(verdict_of.get((i, kind, subject)), claims_of[(i, kind, subject)]) for i in ids
-        ]
+    index = current_index()
+    columns = index.kept.get_many(
+        [("compare column", framework.id) for framework in chosen],
+        lambda keys: {
+            ("compare column", i): column
+            for i, column in Column.load_many([i for _, i in keys]).items()
+        },
+    )
+    features = index.features_in_order(set().union(*[column.covered for column in columns]))
 
     only_differences = bool(form.cleaned_data.get("diff"))
-    facts = [FactRow(ClaimKind(kind).label, fact(kind, kind)) for kind in FACT_KINDS]
-    for metric in Metric.values:
-        row = FactRow(Metric(metric).label, fact(ClaimKind.FIGURE, metric))
-        if any(cell.claims for cell in row.cells):
+    facts = []
+    for label, kind, subject in FACT_ROWS:
+        row = FactRow(label, [column.facts[(kind, subject)] for column in columns])
+        if kind != ClaimKind.FIGURE or any(cell.claims for cell in row.cells):
             facts.append(row)
-
     rows = [
-        CompareRow(
-            feature,
-            [
-                CompareCell(
-                    Cell.of(verdict_of.get((i, ClaimKind.FEATURE, feature.id))),
-                    claims_of[(i, ClaimKind.FEATURE, feature.id)],
-                )
-                for i in ids
-            ],
-        )
+        CompareRow(feature, [column.cells.get(feature.id, NO_CELL) for column in columns])
         for feature in features
     ]
     return Comparison(
         frameworks=chosen,
         focus=form.cleaned_data["with_"],
         only_differences=only_differences,
-        memberships=[sorted(memberships[i], key=lambda item: item[0].position) for i in ids],
+        memberships=[column.memberships for column in columns],
         facts=[row for row in facts if row.differs] if only_differences else facts,
         groups=by_feature_group(
             features,
@@ -367,5 +418,5 @@ def build_comparison(form: CompareForm, frameworks: list[FrameworkFacts]) -> Com
         ),
         difference_count=sum(1 for row in rows if row.differs),
         partly_known_count=sum(1 for row in rows if row.known_for_some_only),
-        unknown_count=total_features - len(features),
+        unknown_count=index.feature_total - len(features),
     )

@@ -17,7 +17,8 @@ still renders its page, from these facts.
 from __future__ import annotations
 
 import threading
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -136,6 +137,7 @@ class FactIndex:
         self._groups_by_id = {group.id: group for group in groups}
         self._features_by_id = {feature.id: feature for feature in features}
         self._instances: dict[tuple[type, int], Feature | FeatureGroup] = {}
+        self.kept = Kept(limit=settings.FACT_INDEX_KEPT)  # what pages made of this version
 
     @classmethod
     def load(cls, using: str, version: str, previous: FactIndex | None = None) -> FactIndex:
@@ -341,6 +343,38 @@ class FactIndex:
             feature.group = self.group(row.group_id)
             self._instances[key] = feature
         return self._instances[key]
+
+
+class Kept:
+    """What pages make from this data version's database rows and may use again, such
+    as one framework's side of a comparison; it goes with the facts when the data changes.
+
+    Bounded: past ``limit`` items, the least recently used is dropped. A process's
+    threads share it, so it is read and changed under a lock; an item is made outside
+    it (two threads may both make one; the second replaces the first, equal to it).
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._items: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many[K: Hashable, V](
+        self, keys: list[K], make: Callable[[list[K]], dict[K, V]]
+    ) -> list[V]:
+        """The item for each key, in order; ``make(missing)`` makes those not kept, in one go."""
+        with self._lock:
+            found = {key: self._items[key] for key in keys if key in self._items}
+            for key in found:
+                self._items.move_to_end(key)
+        if missing := [key for key in keys if key not in found]:
+            made = make(missing)
+            with self._lock:
+                self._items.update(made)
+                while len(self._items) > self.limit:
+                    self._items.popitem(last=False)
+            found.update(made)
+        return [found[key] for key in keys]  # type: ignore[misc]
 
 
 # A framework no verdict speaks about: no figure, no category, no feature.
