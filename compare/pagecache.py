@@ -4,9 +4,10 @@ Every write to curated data changes the data version (a row kept by database
 triggers, once per transaction: frameworks/models/versions.py). A public page is
 stored in Django's cache (local memory, or Redis with CACHE_URL) under its path,
 its normalised query string, the data version and the code's version, with its
-gzip and brotli encodings made once. A request for it then costs one query (the
-version) and one cache read, and an editor's save is seen on the next request on
-every instance, because the key moves with the version.
+gzip and brotli encodings made once and each stored apart. A request for it then
+costs one query (the version) and one cache read of the body it is sent, and an
+editor's save is seen on the next request on every instance, because the key moves
+with the version.
 
 Every public response carries a strong ETag and Last-Modified (a conditional GET
 gets a 304), ``Cache-Control: public`` with a short max-age and
@@ -183,6 +184,19 @@ class Entry:
                 entry.bodies["gzip"] = gzip.compress(body, compresslevel=level, mtime=0)
         return entry
 
+    def serving(self, encoding: str) -> Entry:
+        """This page with only the body a client taking ``encoding`` is sent: stored
+        apart, a hit reads those bytes alone (for a 1.4 MB export, 0.2 MB of brotli
+        rather than all three bodies, 1.9 MB)."""
+        bodies = self.bodies
+        if encoding in bodies:
+            kept = {encoding: bodies[encoding]}
+        elif "identity" in bodies:  # too small to compress, or not text
+            kept = {"identity": bodies["identity"]}
+        else:  # a big export is kept compressed only (see respond)
+            kept = {"gzip": bodies["gzip"]}
+        return Entry(self.version, self.code, self.address, self.headers, kept)
+
     def etag(self, encoding: str) -> str:
         # The address too: the whole page and its htmx fragment are one URL, and a
         # browser or CDN that ignores Vary must not revalidate one against the other.
@@ -270,6 +284,23 @@ def last_good_key(key: str) -> str:
     return f"last-good:{code}:{address}"
 
 
+ENCODINGS = ("br", "gzip", "identity")
+
+
+def _stored_key(request: HttpRequest, key: str) -> str:
+    """Where the copy of a page this client takes is stored: one per encoding."""
+    return f"{key}:{_chosen_encoding(request, ENCODINGS)}"
+
+
+def _store(key: str, entry: Entry) -> None:
+    """Keep the page under its key and as the last good copy, once per encoding."""
+    copies = {}
+    for encoding in ENCODINGS:
+        served = entry.serving(encoding)
+        copies[f"{key}:{encoding}"] = copies[f"{last_good_key(key)}:{encoding}"] = served
+    _cache_set_many(copies)
+
+
 class PageCacheMiddleware:
     """Serve anonymous GETs of public pages from the cache; compress and validate them.
 
@@ -303,14 +334,16 @@ class PageCacheMiddleware:
                 reading_from.set(None)
                 return self._anonymous(request, "default")
             # The database is down: the last good copy, if there is one, else the 503.
-            stale = _cache_get(last_good_key(page_key(request, Version("?", None))))
+            stale = _cache_get(
+                _stored_key(request, last_good_key(page_key(request, Version("?", None))))
+            )
             if isinstance(stale, Entry) and stale.code == code_version():
                 return stale.respond(request, "stale")
             return self.get_response(request)
 
         key = page_key(request, version)
         if settings.PAGE_CACHE:
-            entry = _cache_get(key)
+            entry = _cache_get(_stored_key(request, key))
             if isinstance(entry, Entry):
                 return entry.respond(request, "hit")
         known = _request_version.set((database, version))
@@ -338,8 +371,7 @@ class PageCacheMiddleware:
             )
             entry = Entry.of(response, version, key, encodings, kept=settings.PAGE_CACHE)
             if settings.PAGE_CACHE:
-                _cache_set(key, entry)
-                _cache_set(last_good_key(key), entry)
+                _store(key, entry)
             served = entry.respond(request, "miss")
             for cookie in response.cookies.values():  # none expected; never dropped silently
                 served.cookies[cookie.key] = cookie
@@ -420,8 +452,7 @@ def _recorded_stream(chunks, encoding: str, entry: Entry, key: str):
     if kept["br"] is None or kept["gzip"] is None:
         return  # too big even compressed: streamed every time
     entry.bodies = {name: b"".join(parts) for name, parts in kept.items() if parts is not None}
-    _cache_set(key, entry)
-    _cache_set(last_good_key(key), entry)
+    _store(key, entry)
 
 
 def _reading_from(database: str, chunks):
@@ -512,10 +543,10 @@ def _cache_get(key: str):
         return None
 
 
-def _cache_set(key: str, value) -> None:
+def _cache_set_many(values: dict) -> None:
     if _cache_resting():
         return
     try:
-        page_store.set(key, value, timeout=settings.PAGE_CACHE_SECONDS)
+        page_store.set_many(values, timeout=settings.PAGE_CACHE_SECONDS)
     except Exception as error:  # noqa: BLE001 - any cache failure means no caching
         _cache_failed(error)

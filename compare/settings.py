@@ -173,10 +173,12 @@ if CACHE_URL:
         }
     }
 else:
+    # Six entries a page: one per encoding, each twice (now, and the last good copy).
+    PAGES_KEPT = int(os.environ.get("COMPARE_PAGE_CACHE_ENTRIES", "200"))
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("COMPARE_PAGE_CACHE_ENTRIES", "400"))},
+            "OPTIONS": {"MAX_ENTRIES": 6 * PAGES_KEPT},
         }
     }
 # COMPARE_PAGE_CACHE=0 renders every page afresh (still compressed and validated):

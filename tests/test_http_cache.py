@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 
 import brotli
 import pytest
@@ -267,10 +268,27 @@ def test_an_export_the_client_stopped_reading_is_not_kept(cached):
     stream = pagecache._recorded_stream(iter([b"x" * 600, b"y" * 600]), "br", entry, "page:c:v:k")
     next(stream)
     stream.close()  # the server closes the response when the client hangs up
-    assert cache.get("page:c:v:k") is None
+    stored = [f"page:c:v:k:{encoding}" for encoding in ("br", "gzip", "identity")]
+    assert cache.get_many(stored) == {}
     finished = pagecache._recorded_stream(iter([b"x" * 600, b"y" * 600]), "br", entry, "page:c:v:k")
     assert brotli.decompress(b"".join(finished)) == b"x" * 600 + b"y" * 600
-    assert cache.get("page:c:v:k").bodies["identity"] == b"x" * 600 + b"y" * 600
+    assert cache.get("page:c:v:k:identity").bodies == {"identity": b"x" * 600 + b"y" * 600}
+
+
+def test_a_hit_reads_the_body_its_client_takes_and_no_other(client, cached, monkeypatch):
+    raw(client.get("/data/dataset.json", headers={"accept-encoding": "br"}))  # streamed, kept
+    read = []
+    original = pagecache._cache_get
+    monkeypatch.setattr(pagecache, "_cache_get", lambda key: read.append(original(key)) or read[-1])
+    for encoding in ("br", "gzip", "identity"):
+        hit = client.get("/data/dataset.json", headers={"accept-encoding": encoding})
+        assert hit["X-Page-Cache"] == "hit"
+        assert hit.get("Content-Encoding", "identity") == encoding
+        body = raw(hit) if encoding == "identity" else decode(raw(hit), encoding)
+        assert json.loads(body)["format"] == "compare-dataset"
+    # Each hit read one entry holding one body: the 1.4 MB export is not read to send
+    # its 0.2 MB of brotli.
+    assert [list(entry.bodies) for entry in read] == [["br"], ["gzip"], ["identity"]]
 
 
 def test_the_security_headers_come_with_cached_pages_too(client, cached):
