@@ -9,7 +9,9 @@ embedded PostgreSQL in .data/bench/, twice:
   then the first request after an edit is timed per page (it reloads the facts).
 
 In each run, wrk measures a copy of `/`'s HTML served as a static file by the same
-gunicorn and WhiteNoise (the ceiling, 100%), then each page. Every client sends
+gunicorn and WhiteNoise (the ceiling, 100%); a static copy of /data/dataset.json
+with the very bytes the site sends (its share of the ceiling is what any server
+reaches with a file that big: the export's own ceiling); then each page. Every client sends
 `Accept-Encoding: br, gzip`, as browsers do, and the static copy has its .br and .gz
 files, as collectstatic makes them. Results are printed, and written to
 bench/results/ (git-ignored) as Markdown and JSON.
@@ -46,6 +48,7 @@ SCALES = [int(scale) for scale in os.environ.get("BENCH_SCALES", "1,10").split("
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WORKERS = int(os.environ.get("WEB_CONCURRENCY", "3"))
 CEILING = "/static/bench/ceiling.html"
+EXPORT_COPY = "/static/bench/dataset.json"
 PAGES = {
     "/": "/",
     "/?category=asynchronous": "/?category=asynchronous",
@@ -147,8 +150,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - our own site
+def fetch(url: str, encoding: str = "identity") -> bytes:
+    """The body as sent: compressed, when asked for in ``encoding``."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding})
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - our own site
+        assert response.headers.get("Content-Encoding", "identity") == encoding, url
         return response.read()
 
 
@@ -157,13 +163,19 @@ def write_ceiling(environment: dict) -> None:
 
     WhiteNoise lists the static files when gunicorn starts, so this comes first.
     """
-    with Site(environment, page_cache=False) as site:
+    with Site(environment, page_cache=True) as site:
         html = fetch(site.url + "/")
+        export = {
+            suffix: fetch(site.url + "/data/dataset.json", encoding)
+            for suffix, encoding in (("", "identity"), (".br", "br"), (".gz", "gzip"))
+        }
     folder = BASE_DIR / "staticfiles" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "ceiling.html").write_bytes(html)
     (folder / "ceiling.html.gz").write_bytes(gzip.compress(html, 9, mtime=0))
     (folder / "ceiling.html.br").write_bytes(brotli.compress(html))
+    for suffix, body in export.items():  # the site's own encodings, byte for byte
+        (folder / f"dataset.json{suffix}").write_bytes(body)
 
 
 # --- Measuring --------------------------------------------------------------------------
@@ -171,7 +183,12 @@ def write_ceiling(environment: dict) -> None:
 
 def measure(environment: dict, wrk: str, scale: int, mode: str) -> dict:
     print(f"Measuring at {scale}x, {mode} cache ({SECONDS} s a page) ...", flush=True)
-    pages = [("static copy of / (ceiling)", CEILING), *PAGES.items()]
+    pages = [
+        ("static copy of / (ceiling)", CEILING),
+        # Before the pages: the export's last requests can keep workers busy after wrk.
+        ("static copy of /data/dataset.json, same bytes", EXPORT_COPY),
+        *PAGES.items(),
+    ]
     with Site(environment, page_cache=mode == "warm") as site:
         for _, path in pages:
             # Warm: fills the cache. Cold: loads the code in every worker (requests at
