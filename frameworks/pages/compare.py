@@ -329,7 +329,7 @@ class Column:
 
     memberships: list[tuple[Category, bool]]  # categories it is in, and whether disputed
     facts: dict[tuple[str, str], FactCell]  # (kind, subject) -> cell, for FACT_ROWS
-    cells: dict[int, CompareCell]  # feature id -> cell, for each feature with a verdict
+    cells: dict[int, CompareCell]  # feature id -> cell, for each feature with a verdict or claim
     covered: frozenset[int]  # the features with a verdict
 
     @classmethod
@@ -354,10 +354,14 @@ class Column:
             subject = claim.feature_id or claim.category_id or claim.metric or claim.kind
             claims_of[(claim.framework_id, claim.kind, subject)].append(claim)
 
-        covered: dict[int, set[int]] = defaultdict(set)
+        covered: dict[int, set[int]] = defaultdict(set)  # rows: features with a verdict
+        cited: dict[int, set[int]] = defaultdict(set)  # cells: those with a claim, too
         for verdict in verdicts:
             if verdict.kind == ClaimKind.FEATURE:
                 covered[verdict.framework_id].add(verdict.feature_id)
+        for framework_id, kind, subject in claims_of:
+            if kind == ClaimKind.FEATURE:
+                cited[framework_id].add(subject)
         return {
             i: cls(
                 memberships=sorted(memberships[i], key=lambda item: item[0].position),
@@ -372,7 +376,7 @@ class Column:
                         Cell.of(verdict_of.get((i, ClaimKind.FEATURE, feature_id))),
                         claims_of[(i, ClaimKind.FEATURE, feature_id)],
                     )
-                    for feature_id in covered[i]
+                    for feature_id in covered[i] | cited[i]
                 },
                 covered=frozenset(covered[i]),
             )
