@@ -5,8 +5,11 @@ site is served by gunicorn exactly as `make run` serves it (3 workers) from its 
 embedded PostgreSQL in .data/bench/, twice:
 
 - warm: the page cache on, and every page requested once before it is measured;
-- cold: the page cache off (COMPARE_PAGE_CACHE=0), so every request renders afresh;
-  then the first request after an edit is timed per page (it reloads the facts).
+- cold: the page cache off (COMPARE_PAGE_CACHE=0), so every request renders afresh.
+
+In both, the first request after an edit is timed per page first: it reloads the
+facts, and with the cache on it renders, compresses and stores the page, as the first
+visitor after an editor's save meets it.
 
 In each run, wrk measures a copy of `/`'s HTML served as a static file by the same
 gunicorn and WhiteNoise (the ceiling, 100%); a static copy of /data/dataset.json
@@ -190,14 +193,11 @@ def measure(environment: dict, wrk: str, scale: int, mode: str) -> dict:
         *PAGES.items(),
     ]
     with Site(environment, page_cache=mode == "warm") as site:
-        for _, path in pages:
-            # Warm: fills the cache. Cold: loads the code in every worker (requests at
-            # once reach them all); an export, once.
-            times = 1 if path.startswith("/data/") else 2 * WORKERS
-            with ThreadPoolExecutor(times) as pool:
-                list(pool.map(fetch, [site.url + path] * times))
+        warm_up(site, pages)
         # Before wrk: its last requests for a big export can keep workers busy after it.
-        after_edit = measure_after_edits(environment, site) if mode == "cold" else []
+        after_edit = measure_after_edits(environment, site)
+        if mode == "warm":
+            warm_up(site, pages)  # the edits made a new data version: fill its cache
         rows = [
             {"page": label, "path": path, **run_wrk(wrk, site.url + path)} for label, path in pages
         ]
@@ -205,6 +205,15 @@ def measure(environment: dict, wrk: str, scale: int, mode: str) -> dict:
     for row in rows:
         row["share_of_ceiling"] = round(100 * row["requests_per_second"] / ceiling, 1)
     return {"scale": scale, "mode": mode, "pages": rows, "after_edit": after_edit}
+
+
+def warm_up(site: Site, pages: list[tuple[str, str]]) -> None:
+    """Warm: fills the cache. Cold: loads the code in every worker (requests at once
+    reach them all); an export, once."""
+    for _, path in pages:
+        times = 1 if path.startswith("/data/") else 2 * WORKERS
+        with ThreadPoolExecutor(times) as pool:
+            list(pool.map(fetch, [site.url + path] * times))
 
 
 # Run by `manage.py shell` beside the site: it saves a framework (a new data version,
@@ -292,8 +301,9 @@ def table(run: dict) -> str:
 def after_edit_table(run: dict) -> str:
     if not run.get("after_edit"):
         return ""
+    cache = "on: the page is rendered and stored" if run["mode"] == "warm" else "off"
     lines = [
-        f"### {run['scale']}x data: the first request after an edit (page cache off)",
+        f"### {run['scale']}x data: the first request after an edit (page cache {cache})",
         "",
         f"Each of {EDIT_ROUNDS} rounds saves a framework, then requests the page once: the"
         " worker that takes it reloads the facts. The static copy of / is timed the same way.",

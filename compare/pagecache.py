@@ -3,11 +3,11 @@
 Every write to curated data changes the data version (a row kept by database
 triggers, once per transaction: frameworks/models/versions.py). A public page is
 stored in Django's cache (local memory, or Redis with CACHE_URL) under its path,
-its normalised query string, the data version and the code's version, with its
-gzip and brotli encodings made once and each stored apart. A request for it then
-costs one query (the version) and one cache read of the body it is sent, and an
-editor's save is seen on the next request on every instance, because the key moves
-with the version.
+its normalised query string, the data version and the code's version. Each
+encoding (plain, brotli, gzip) is made once, when a client first takes it, and
+stored apart. A request for it then costs one query (the version) and one cache read
+of the body it is sent, and an editor's save is seen on the next request on every
+instance, because the key moves with the version.
 
 Every public response carries a strong ETag and Last-Modified (a conditional GET
 gets a 304), ``Cache-Control: public`` with a short max-age and
@@ -146,13 +146,15 @@ def request_version(using: str) -> Version:
 
 @dataclass
 class Entry:
-    """One rendered page, in every encoding, with what it needs to be served again."""
+    """One rendered page, in one or more encodings, with what it needs to be served again."""
 
     version: Version
     code: str
     address: str  # the page: path, query, host and htmx headers (see page_key)
     headers: dict[str, str]
     bodies: dict[str, bytes] = field(default_factory=dict)
+    # Text big enough to compress: its other encodings can be made from its plain body.
+    packable: bool = False
 
     @classmethod
     def of(
@@ -164,8 +166,7 @@ class Entry:
         *,
         kept: bool = True,
     ) -> Entry:
-        """``encodings``: those to make; every one when the entry is ``kept`` for others
-        (then worth compressing harder)."""
+        """``encodings``: those to make; harder when the entry is ``kept`` for others."""
         body = response.content
         entry = cls(
             version,
@@ -173,16 +174,18 @@ class Entry:
             _address(key),
             {name: response[name] for name in STORED_HEADERS if response.has_header(name)},
             {"identity": body},
+            packable=_compressible(response) and len(body) >= MIN_COMPRESS_BYTES,
         )
-        if _compressible(response) and len(body) >= MIN_COMPRESS_BYTES:
-            quality, level = (
-                (BROTLI_QUALITY, GZIP_LEVEL) if kept else (BROTLI_QUALITY_ONCE, GZIP_LEVEL_ONCE)
-            )
-            if "br" in encodings:
-                entry.bodies["br"] = brotli.compress(body, quality=quality)
-            if "gzip" in encodings:
-                entry.bodies["gzip"] = gzip.compress(body, compresslevel=level, mtime=0)
+        if entry.packable:
+            for encoding in encodings:
+                if encoding != "identity":
+                    entry.bodies[encoding] = _packed(body, encoding, kept=kept)
         return entry
+
+    def packed(self, encoding: str) -> Entry:
+        """This page in another encoding, made from its plain body, to be kept."""
+        body = _packed(self.bodies["identity"], encoding, kept=True)
+        return Entry(self.version, self.code, self.address, self.headers, {encoding: body}, True)
 
     def serving(self, encoding: str) -> Entry:
         """This page with only the body a client taking ``encoding`` is sent: stored
@@ -195,7 +198,7 @@ class Entry:
             kept = {"identity": bodies["identity"]}
         else:  # a big export is kept compressed only (see respond)
             kept = {"gzip": bodies["gzip"]}
-        return Entry(self.version, self.code, self.address, self.headers, kept)
+        return Entry(self.version, self.code, self.address, self.headers, kept, self.packable)
 
     def etag(self, encoding: str) -> str:
         # The address too: the whole page and its htmx fragment are one URL, and a
@@ -219,6 +222,12 @@ class Entry:
         response["X-Page-Cache"] = outcome
         _public_headers(response, self.version, self.etag(encoding))
         return _conditional(request, response)
+
+
+def _packed(body: bytes, encoding: str, *, kept: bool) -> bytes:
+    if encoding == "br":
+        return brotli.compress(body, quality=BROTLI_QUALITY if kept else BROTLI_QUALITY_ONCE)
+    return gzip.compress(body, compresslevel=GZIP_LEVEL if kept else GZIP_LEVEL_ONCE, mtime=0)
 
 
 def _compressible(response: HttpResponseBase) -> bool:
@@ -287,15 +296,28 @@ def last_good_key(key: str) -> str:
 ENCODINGS = ("br", "gzip", "identity")
 
 
-def _stored_key(request: HttpRequest, key: str) -> str:
-    """Where the copy of a page this client takes is stored: one per encoding."""
-    return f"{key}:{_chosen_encoding(request, ENCODINGS)}"
+def _cached(request: HttpRequest, key: str) -> Entry | None:
+    """The stored copy of a page in the encoding this client takes. A page is kept in
+    the encodings its clients have taken so far: another is made from its plain copy
+    once, when first asked for, and kept too."""
+    encoding = _chosen_encoding(request, ENCODINGS)
+    entry = _cache_get(f"{key}:{encoding}")
+    if entry is None and encoding != "identity":
+        plain = _cache_get(f"{key}:identity")
+        if isinstance(plain, Entry) and plain.packable:
+            entry = plain.packed(encoding)
+            _cache_set_many({f"{key}:{encoding}": entry})
+    return entry if isinstance(entry, Entry) else None
 
 
 def _store(key: str, entry: Entry) -> None:
-    """Keep the page under its key and as the last good copy, once per encoding."""
+    """Keep the page under its key and as the last good copy, each encoding apart: those
+    it holds when the others can be made from its plain body, else all three."""
+    encodings = ENCODINGS
+    if entry.packable:
+        encodings = [encoding for encoding in ENCODINGS if encoding in entry.bodies]
     copies = {}
-    for encoding in ENCODINGS:
+    for encoding in encodings:
         served = entry.serving(encoding)
         copies[f"{key}:{encoding}"] = copies[f"{last_good_key(key)}:{encoding}"] = served
     _cache_set_many(copies)
@@ -334,17 +356,15 @@ class PageCacheMiddleware:
                 reading_from.set(None)
                 return self._anonymous(request, "default")
             # The database is down: the last good copy, if there is one, else the 503.
-            stale = _cache_get(
-                _stored_key(request, last_good_key(page_key(request, Version("?", None))))
-            )
-            if isinstance(stale, Entry) and stale.code == code_version():
+            stale = _cached(request, last_good_key(page_key(request, Version("?", None))))
+            if stale is not None and stale.code == code_version():
                 return stale.respond(request, "stale")
             return self.get_response(request)
 
         key = page_key(request, version)
         if settings.PAGE_CACHE:
-            entry = _cache_get(_stored_key(request, key))
-            if isinstance(entry, Entry):
+            entry = _cached(request, key)
+            if entry is not None:
                 return entry.respond(request, "hit")
         known = _request_version.set((database, version))
         try:
@@ -363,12 +383,8 @@ class PageCacheMiddleware:
         )
         storable = not response.streaming and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
         if public and storable:
-            # Rendered for this request alone (cache off): only the encoding it takes.
-            encodings = (
-                ("br", "gzip")
-                if settings.PAGE_CACHE
-                else (_chosen_encoding(request, {"br", "gzip"}),)
-            )
+            # Only the encoding this client takes: another is made when a client takes it.
+            encodings = (_chosen_encoding(request, {"br", "gzip"}),)
             entry = Entry.of(response, version, key, encodings, kept=settings.PAGE_CACHE)
             if settings.PAGE_CACHE:
                 _store(key, entry)
@@ -484,11 +500,7 @@ def compress(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBa
     else:
         if len(response.content) < MIN_COMPRESS_BYTES:
             return response
-        response.content = (
-            brotli.compress(response.content, quality=BROTLI_QUALITY_ONCE)
-            if encoding == "br"
-            else gzip.compress(response.content, compresslevel=GZIP_LEVEL_ONCE, mtime=0)
-        )
+        response.content = _packed(response.content, encoding, kept=False)
         response["Content-Length"] = str(len(response.content))
     if response.has_header("ETag"):  # a different body: a different strong validator
         response["ETag"] = response["ETag"][:-1] + f'-{encoding}"'

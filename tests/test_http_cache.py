@@ -236,6 +236,29 @@ def test_a_page_is_cached_per_encoding_with_a_validator_for_each(client, cached)
     assert brotli.decompress(br.content) == identity.content
 
 
+def test_a_miss_compresses_for_its_client_only_and_other_encodings_are_made_once_when_asked(
+    client, cached, monkeypatch
+):
+    made = []
+    pack = pagecache._packed
+    monkeypatch.setattr(
+        pagecache,
+        "_packed",
+        lambda body, encoding, *, kept: made.append(encoding) or pack(body, encoding, kept=kept),
+    )
+    page = "/frameworks/django/"
+    first = client.get(page, headers={"accept-encoding": "br"})
+    assert first["X-Page-Cache"] == "miss"
+    assert made == ["br"]  # the first visitor after an edit waits for one encoding, not two
+    with CaptureQueriesContext(connection) as queries:
+        other = client.get(page, headers={"accept-encoding": "gzip"})
+    assert other["X-Page-Cache"] == "hit"
+    assert len(queries) == 1  # the version: the page is not rendered again
+    assert gzip.decompress(other.content) == brotli.decompress(first.content)
+    assert client.get(page, headers={"accept-encoding": "gzip"})["X-Page-Cache"] == "hit"
+    assert made == ["br", "gzip"]  # and gzip is then kept
+
+
 def test_a_streamed_export_is_kept_once_it_has_streamed_whole(client, cached):
     first = client.get("/data/dataset.json", headers={"accept-encoding": "br"})
     assert first.streaming
