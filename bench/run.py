@@ -208,12 +208,11 @@ def measure(environment: dict, wrk: str, scale: int, mode: str) -> dict:
 
 
 def warm_up(site: Site, pages: list[tuple[str, str]]) -> None:
-    """Warm: fills the cache. Cold: loads the code in every worker (requests at once
-    reach them all); an export, once."""
+    """Warm: fills the cache of every worker (each keeps its own without CACHE_URL).
+    Cold: loads the code in every worker. Requests at once reach them all."""
     for _, path in pages:
-        times = 1 if path.startswith("/data/") else 2 * WORKERS
-        with ThreadPoolExecutor(times) as pool:
-            list(pool.map(fetch, [site.url + path] * times))
+        with ThreadPoolExecutor(2 * WORKERS) as pool:
+            list(pool.map(fetch, [site.url + path] * 2 * WORKERS))
 
 
 # Run by `manage.py shell` beside the site: it saves a framework (a new data version,
