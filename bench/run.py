@@ -105,11 +105,16 @@ def manage(environment: dict, *args: str) -> None:
 def page_cache_limit(environment: dict) -> int:
     """The biggest body the site keeps in its page cache (settings.PAGE_CACHE_MAX_BYTES)."""
     script = "from django.conf import settings\nprint(settings.PAGE_CACHE_MAX_BYTES)"
+    return int(shell_output(environment, script))
+
+
+def shell_output(environment: dict, script: str) -> str:
+    """The last line a script run by `manage.py shell` beside the site prints."""
     output = subprocess.run(
         [PYTHON, "manage.py", "shell", "-v0", "-c", script],
         cwd=BASE_DIR, env=environment, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    return int(output.strip().splitlines()[-1])
+    return output.strip().splitlines()[-1]
 
 
 def prepare_data(environment: dict, scale: int) -> None:
@@ -270,11 +275,7 @@ def measure_after_edits(environment: dict, site: Site) -> list[dict]:
         f"PAGES = {pages!r}\nURL = {site.url!r}\nCEILING = {CEILING!r}\n"
         f"ROUNDS = {EDIT_ROUNDS}\n{AFTER_EDIT}"
     )
-    output = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-v0", "-c", script],
-        cwd=BASE_DIR, env=environment, capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    return json.loads(output.strip().splitlines()[-1])
+    return json.loads(shell_output(environment, script))
 
 
 def run_wrk(wrk: str, url: str) -> dict:

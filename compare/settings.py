@@ -173,7 +173,8 @@ if CACHE_URL:
         }
     }
 else:
-    # Six entries a page: one per encoding, each twice (now, and the last good copy).
+    # Up to six entries a page: one per encoding taken, each twice (now, and the last
+    # good copy).
     PAGES_KEPT = int(os.environ.get("COMPARE_PAGE_CACHE_ENTRIES", "200"))
     CACHES = {
         "default": {

@@ -1,9 +1,9 @@
 """Side by side: two to six frameworks, their facts and the features any source covers for them.
 
-Three queries whatever the size of the data: the verdicts and claims of the
-chosen frameworks, and their sources; the frameworks and features come from the
-facts held in memory (``facts``). Only features
-at least one of them has a value for are rows (the others are counted), so
+Each framework's side (``Column``) is made once per data version, in three queries
+whatever the size of the data (its verdicts, its claims, their sources), and kept with
+the facts held in memory (``facts``), which also give the frameworks and features. Only
+features at least one of them has a value for are rows (the others are counted), so
 the page grows with what is known about these frameworks, not with the data.
 """
 
@@ -31,13 +31,14 @@ from frameworks.models import (
 from frameworks.models.statements import Statement
 from frameworks.pages.cells import UNKNOWN, Cell, by_feature_group, claims_html, link
 from frameworks.pages.detail import (
+    DISPUTED_STATUS,
     FACT_KINDS,
     VERDICTS_OF,
     mark_superseded,
     oldest_first,
     with_shared_sources,
 )
-from frameworks.pages.facts import FrameworkFacts, current_index
+from frameworks.pages.facts import FactIndex, FrameworkFacts, current_index
 
 MIN_FRAMEWORKS, MAX_FRAMEWORKS = 2, 6
 
@@ -128,13 +129,18 @@ class CompareCell:
 
     @cached_property
     def html(self) -> str:
-        claims = (
-            f"<details><summary>{len(self.claims)} source{pluralize(len(self.claims))}"
-            f"</summary>{claims_html(self.claims)}</details>"
-            if self.claims
-            else ""
-        )
-        return f"<td>{self.cell.status_html}{claims}</td>"
+        return f"<td>{self.cell.status_html}{_sources_html(self.claims)}</td>"
+
+
+def _sources_html(claims: list[Claim]) -> str:
+    """A cell's claims, folded under their number; nothing when there are none."""
+    if not claims:
+        return ""
+    count = len(claims)
+    return (
+        f"<details><summary>{count} source{pluralize(count)}</summary>"
+        f"{claims_html(claims)}</details>"
+    )
 
 
 NO_CELL = CompareCell(UNKNOWN, [])  # no source speaks about it for this framework
@@ -203,15 +209,9 @@ class FactCell:
         if not self.claims:
             return '<td><span class="u">Unknown</span></td>'
         disputed = (
-            '<span class="status s-disputed"><span aria-hidden="true">≠</span> Disputed</span> '
-            if self.verdict is not None and self.verdict.disputed
-            else ""
+            f"{DISPUTED_STATUS} " if self.verdict is not None and self.verdict.disputed else ""
         )
-        count = len(self.claims)
-        return (
-            f"<td>{disputed}{html.escape(self.text)}<details><summary>{count} source"
-            f"{pluralize(count)}</summary>{claims_html(self.claims)}</details></td>"
-        )
+        return f"<td>{disputed}{html.escape(self.text)}{_sources_html(self.claims)}</td>"
 
 
 @dataclass
@@ -333,9 +333,9 @@ class Column:
     covered: frozenset[int]  # the features with a verdict
 
     @classmethod
-    def load_many(cls, ids: list[int]) -> dict[int, Column]:
-        """The columns of these frameworks, in three queries whatever their number."""
-        index = current_index()  # the published taxonomy and frameworks, held in memory
+    def load_many(cls, index: FactIndex, ids: list[int]) -> dict[int, Column]:
+        """The columns of these frameworks, in three queries whatever their number;
+        ``index``: the facts of this data version (taxonomy and frameworks)."""
         verdicts = VERDICTS_OF.run(ids)
         claims = oldest_first(with_shared_sources(COMPARED_CLAIMS.run(ids)))
         index.with_references(verdicts, "category", "successor")
@@ -393,7 +393,7 @@ def build_comparison(form: CompareForm, frameworks: list[FrameworkFacts]) -> Com
         [("compare column", framework.id) for framework in chosen],
         lambda keys: {
             ("compare column", i): column
-            for i, column in Column.load_many([i for _, i in keys]).items()
+            for i, column in Column.load_many(index, [i for _, i in keys]).items()
         },
     )
     features = index.features_in_order(set().union(*[column.covered for column in columns]))

@@ -151,6 +151,24 @@ DISPUTED_STATUS = f'<span class="status s-disputed">{DISPUTED}</span>'  # in a s
 # made here rather than in the template: each was a dozen lookups, and pages show ten.
 
 
+def _disputed(verdict: Verdict | None) -> bool:
+    return verdict is not None and verdict.disputed
+
+
+def _infobox_line(label: str, value: str) -> SafeString:
+    """A line of the infobox; ``value`` is markup, every value in it escaped."""
+    return SafeString(f"\n      <div><dt>{html.escape(label)}</dt><dd>{value}</dd></div>\n      ")
+
+
+def _fact_section(anchor: str, label: str, body: str) -> SafeString:
+    """A fact's or a figure's section; ``body`` is markup, every value in it escaped."""
+    return SafeString(
+        f'\n    <section id="{anchor}" aria-labelledby="{anchor}-title">\n'
+        f'    <h3 id="{anchor}-title">{html.escape(label)}</h3>\n'
+        f"    {body}\n    </section>\n    "
+    )
+
+
 @dataclass
 class Fact:
     """A fact about the framework as a whole: its published value and the claims behind it."""
@@ -168,39 +186,28 @@ class Fact:
         return f"fact-{self.kind}"
 
     @property
-    def disputed(self) -> bool:
-        return self.verdict is not None and self.verdict.disputed
-
-    @property
     def infobox_html(self) -> SafeString:
         if not self.claims:
-            value = '<span class="u">Unknown</span>'
-        else:
-            shown = DISPUTED if self.disputed else _value_html(self.verdict)
-            value = f'<a href="#{self.anchor}">{shown}</a>{_verdict_marks(self.verdict)}'
-        return SafeString(  # every value escaped
-            f"\n      <div><dt>{html.escape(self.label)}</dt><dd>{value}</dd></div>\n      "
-        )
+            return _infobox_line(self.label, '<span class="u">Unknown</span>')
+        shown = DISPUTED if _disputed(self.verdict) else _value_html(self.verdict)
+        marks = _verdict_marks(self.verdict)
+        return _infobox_line(self.label, f'<a href="#{self.anchor}">{shown}</a>{marks}')
 
     @property
     def section_html(self) -> SafeString:
-        if self.claims:
-            shown = (
-                f"{DISPUTED_STATUS} the sources say different things:"
-                if self.disputed
-                else _value_html(self.verdict)
-            )
-            body = (
-                f'\n    <p class="fact">{shown}{_verdict_marks(self.verdict)}</p>\n    '
-                f"{claims_html(self.claims)}\n    "
-            )
-        else:
-            body = '<p class="u">Unknown: no source says.</p>'
-        return SafeString(  # every value escaped
-            f'\n    <section id="{self.anchor}" aria-labelledby="{self.anchor}-title">\n'
-            f'    <h3 id="{self.anchor}-title">{html.escape(self.label)}</h3>\n'
-            f"    {body}\n    </section>\n    "
+        if not self.claims:
+            unknown = '<p class="u">Unknown: no source says.</p>'
+            return _fact_section(self.anchor, self.label, unknown)
+        shown = (
+            f"{DISPUTED_STATUS} the sources say different things:"
+            if _disputed(self.verdict)
+            else _value_html(self.verdict)
         )
+        body = (
+            f'\n    <p class="fact">{shown}{_verdict_marks(self.verdict)}</p>\n    '
+            f"{claims_html(self.claims)}\n    "
+        )
+        return _fact_section(self.anchor, self.label, body)
 
 
 @dataclass
@@ -218,31 +225,22 @@ class Figure:
         return f"figure-{self.metric}"
 
     @property
-    def disputed(self) -> bool:
-        return self.verdict is not None and self.verdict.disputed
-
-    @property
     def infobox_html(self) -> SafeString:
-        shown = DISPUTED if self.disputed else _value_html(self.verdict)
-        return SafeString(  # every value escaped
-            f"\n      <div><dt>{html.escape(self.label)}</dt><dd>"
-            f'<a href="#{self.anchor}">{shown}</a></dd></div>\n      '
-        )
+        shown = DISPUTED if _disputed(self.verdict) else _value_html(self.verdict)
+        return _infobox_line(self.label, f'<a href="#{self.anchor}">{shown}</a>')
 
     @property
     def section_html(self) -> SafeString:
-        if self.disputed:
+        if _disputed(self.verdict):
             year = f"{self.verdict.as_of:%Y}" if self.verdict.as_of else ""
             shown = f"{DISPUTED_STATUS} the sources give different values for {year}:"
         else:
             shown = _value_html(self.verdict)
-        return SafeString(  # every value escaped
-            f'\n    <section id="{self.anchor}" aria-labelledby="{self.anchor}-title">\n'
-            f'    <h3 id="{self.anchor}-title">{html.escape(self.label)}</h3>\n'
-            f'    <p class="fact">{shown}{_verdict_marks(self.verdict)} <span class="hint">newest'
-            " first; older values are history</span></p>\n"
-            f"    {claims_html(self.claims)}\n    </section>\n    "
+        body = (
+            f'<p class="fact">{shown}{_verdict_marks(self.verdict)} <span class="hint">newest'
+            f" first; older values are history</span></p>\n    {claims_html(self.claims)}"
         )
+        return _fact_section(self.anchor, self.label, body)
 
 
 @dataclass

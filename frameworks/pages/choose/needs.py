@@ -163,13 +163,7 @@ class ChooseForm(forms.Form):
             bound = self[name]
             chosen = bound.value()
             chosen = "" if chosen is None else chosen
-            options = "".join(
-                [
-                    f'<option value="{html.escape(str(value))}"'
-                    f"{' selected' if value == chosen else ''}>{html.escape(str(label))}</option>"
-                    for value, label in bound.field.choices
-                ]
-            )
+            options = _options(bound.field.choices, chosen)
             menus.append(
                 f'\n    <p>\n      <label for="c-{name}">{html.escape(str(bound.label))}</label>\n'
                 f'      <select class="auto-apply" id="c-{name}" name="{name}">{options}</select>\n'
@@ -395,14 +389,19 @@ class PickerRow:
 
 
 def _select(role: str, slug: str, need: Need) -> str:
-    options = "".join(
+    options = _options(need.options(), need.value)
+    return f'<select class="auto-apply" id="{role}-{slug}" name="{role}">{options}</select>'
+
+
+def _options(choices, chosen) -> str:
+    """A menu's options, the chosen value selected; every value escaped."""
+    return "".join(
         [
-            f'<option value="{html.escape(value)}"{" selected" if value == need.value else ""}>'
-            f"{html.escape(label)}</option>"
-            for value, label in need.options()
+            f'<option value="{html.escape(str(value))}"'
+            f"{' selected' if value == chosen else ''}>{html.escape(str(label))}</option>"
+            for value, label in choices
         ]
     )
-    return f'<select class="auto-apply" id="{role}-{slug}" name="{role}">{options}</select>'
 
 
 def _box(role: str, slug: str, name: str, words: str) -> str:
