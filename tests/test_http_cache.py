@@ -7,6 +7,7 @@ import io
 import json
 
 import brotli
+import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -187,6 +188,53 @@ def test_a_cached_page_costs_one_query_and_an_edit_shows_at_the_next_request(cli
     fresh = client.get("/frameworks/flask/")
     assert fresh["X-Page-Cache"] == "miss"
     assert "Edited a moment ago." in fresh.content.decode()
+
+
+@pytest.fixture
+def statements_sent(monkeypatch):
+    """Every statement sent to PostgreSQL, including those Django makes by itself,
+    such as the ``SELECT 1`` that checks a kept connection (no CaptureQueriesContext
+    sees that one)."""
+    sent = []
+    execute = psycopg.Cursor.execute
+
+    def counted(cursor, query, *args, **kwargs):
+        sent.append(query)
+        return execute(cursor, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", counted)
+    return sent
+
+
+def as_at_a_new_request():
+    # What Django does at the end of every request (the test client skips it): the
+    # kept connection is to be checked before its next use.
+    connection.health_check_done = False
+
+
+def test_a_cached_page_is_one_round_trip_to_the_database_on_a_kept_connection(
+    client, cached, statements_sent
+):
+    client.get("/frameworks/flask/")
+    assert connection.health_check_enabled
+    as_at_a_new_request()
+    statements_sent.clear()
+    assert client.get("/frameworks/flask/")["X-Page-Cache"] == "hit"
+    assert len(statements_sent) == 1, statements_sent
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_connection_the_database_dropped_is_replaced_without_an_error(client, cached):
+    make_framework(slug="flask-like", name="Flask-like")
+    assert client.get("/frameworks/flask-like/").status_code == 200
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+    as_at_a_new_request()
+    again = client.get("/frameworks/flask-like/")
+    assert again.status_code == 200
+    assert again["X-Page-Cache"] == "hit"
+    assert not connection.needs_rollback
+    assert Framework.objects.filter(slug="flask-like").exists(), "the new connection works"
 
 
 def test_the_same_parameters_in_another_order_are_one_page_but_compare_order_is_kept(
