@@ -1,0 +1,60 @@
+"""The garbage collector's passes come between requests, not during one."""
+
+import gc
+import weakref
+
+import pytest
+
+from compare import collector
+
+
+class Node:
+    pass
+
+
+def unreachable_cycle() -> weakref.ref:
+    """An object only the collector can free (it refers to itself)."""
+    node = Node()
+    node.itself = node
+    return weakref.ref(node)
+
+
+@pytest.fixture
+def no_automatic_passes():
+    gc.collect()
+    gc.disable()
+    yield
+    gc.enable()
+
+
+def pile_of_young_objects() -> list:
+    return [[] for _ in range(collector.COLLECT_AFTER_RESPONSE)]
+
+
+def test_a_response_is_followed_by_a_pass_once_enough_young_objects_piled_up(
+    no_automatic_passes,
+):
+    garbage = unreachable_cycle()
+    collector.collect_after_response()
+    assert garbage() is not None, "a few young objects are left for later"
+
+    pile = pile_of_young_objects()
+    collector.collect_after_response()
+    assert garbage() is None
+    assert gc.get_count()[0] < len(pile)
+
+
+def test_an_older_generation_that_is_due_is_collected_with_the_young(no_automatic_passes):
+    node = Node()
+    node.itself = node
+    garbage = weakref.ref(node)
+    gc.collect(0)  # it survives one pass, into the next generation
+    del node
+    for _ in range(gc.get_threshold()[1]):  # enough young passes to make that one due
+        gc.collect(0)
+    assert garbage() is not None
+
+    pile = pile_of_young_objects()
+    collector.collect_after_response()
+    assert garbage() is None, "the young pass alone would have left it"
+    del pile
