@@ -11,6 +11,10 @@ bind = f"{host}:{port}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 wsgi_app = "compare.wsgi:application"
 accesslog = "-"
+# A sync worker cannot tell the master it is alive while it sends a response. The full
+# export at 100 times today's data streams for about 25 s on two cores, and gunicorn's
+# default timeout (30 s) killed the worker a few KB before the end of the download.
+timeout = 120
 # gunicorn 27 opens a control socket in ~/.gunicorn by default, and a second
 # instance on the same machine takes it over; we have no use for it.
 control_socket_disable = True
