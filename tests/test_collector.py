@@ -48,12 +48,17 @@ def test_a_response_is_followed_by_a_pass_once_enough_young_objects_piled_up(
     assert gc.get_count()[0] < len(pile)
 
 
-def test_an_older_generation_that_is_due_is_collected_with_the_young(no_automatic_passes):
+def cycle_in_an_older_generation() -> weakref.ref:
+    # Made in a function of its own, as unreachable_cycle is: no frame of the test
+    # keeps a reference to it once it is garbage.
     node = Node()
     node.itself = node
-    garbage = weakref.ref(node)
     gc.collect(0)  # it survives one pass, into the next generation
-    del node
+    return weakref.ref(node)
+
+
+def test_an_older_generation_that_is_due_is_collected_with_the_young(no_automatic_passes):
+    garbage = cycle_in_an_older_generation()
     for _ in range(gc.get_threshold()[1]):  # enough young passes to make that one due
         gc.collect(0)
     assert garbage() is not None
