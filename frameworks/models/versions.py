@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db import InterfaceError, OperationalError, connections, models
+from django.db import connections, models
+
+from compare.database import as_health_check
 
 
 @dataclass(frozen=True)
@@ -41,24 +43,9 @@ class DataVersion(models.Model):
 
         It is also the request's check that a kept connection still works, which
         Django would otherwise make with a ``SELECT 1`` first: a second round trip
-        for every cached page. A connection that has gone away (a database restart,
-        a failover) is replaced and the version read again, as Django's check would.
+        for every cached page.
         """
-        connection = connections[using]
-        checks_health = (
-            connection.connection is not None
-            and connection.health_check_enabled
-            and not connection.health_check_done
-        )
-        if checks_health:
-            connection.health_check_done = True
-            try:
-                return DataVersion._read(using)
-            except (InterfaceError, OperationalError):
-                if connection.in_atomic_block:
-                    raise  # a transaction cannot go on on another connection
-                connection.close()
-        return DataVersion._read(using)
+        return as_health_check(using, lambda: DataVersion._read(using))
 
     @staticmethod
     def _read(using: str) -> Version:
